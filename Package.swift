@@ -1,0 +1,87 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "Gauntlet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gauntlet", targets: ["gauntlet"]),
+        .library(name: "WebSocketWire", targets: ["WebSocketWire"]),
+        .library(name: "GauntletCases", targets: ["GauntletCases"]),
+        .library(name: "GauntletEngine", targets: ["GauntletEngine"]),
+        .library(name: "GauntletReports", targets: ["GauntletReports"]),
+        .library(name: "GauntletFuzz", targets: ["GauntletFuzz"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure RFC 6455 codec on ByteBuffer: no sockets, no timers.
+        .target(
+            name: "WebSocketWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The case files themselves, shipped as resources so the binary works from any directory.
+        .target(
+            name: "GauntletCatalog",
+            path: "Cases",
+            exclude: ["DIVERGENCES.md", "README.md"],
+            sources: ["CatalogBundle.swift"],
+            resources: [.copy("autobahn"), .copy("gauntlet")]
+        ),
+        .target(
+            name: "GauntletCases",
+            dependencies: ["GauntletCatalog"]
+        ),
+        .target(
+            name: "GauntletEngine",
+            dependencies: [
+                "WebSocketWire",
+                "GauntletCases",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "GauntletReports",
+            dependencies: ["GauntletCases"]
+        ),
+        .target(
+            name: "GauntletFuzz",
+            dependencies: [
+                "WebSocketWire",
+                "GauntletCases",
+                "GauntletEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "gauntlet",
+            dependencies: [
+                "WebSocketWire",
+                "GauntletCases",
+                "GauntletEngine",
+                "GauntletReports",
+                "GauntletFuzz",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire"]),
+        .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
+        .testTarget(name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"]),
+        .testTarget(name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"]),
+        .testTarget(name: "GauntletFuzzTests", dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire"]),
+        .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet"]),
+    ]
+)
