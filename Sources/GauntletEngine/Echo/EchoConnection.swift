@@ -1,0 +1,141 @@
+import NIOCore
+import WebSocketWire
+
+/// One connection of the reference echo server: a strict RFC 6455 server built on our codec.
+///
+/// It echoes text and binary messages unchanged, answers pings, validates everything a server
+/// must validate (masking, RSV, opcodes, control-frame rules, UTF-8 fail-fast, close codes) and
+/// fails the connection with the code the RFC asks for. After a closing handshake it closes TCP
+/// itself, as §7.1.1 asks of servers.
+final class EchoConnection: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State { case handshake, open, closing, closed }
+
+    private let limits: EchoServer.Limits
+    private var state = State.handshake
+    private var inbound = ByteBuffer()
+    private var reader: MessageReader
+    private var closeTimer: Scheduled<Void>?
+
+    init(limits: EchoServer.Limits) {
+        self.limits = limits
+        self.reader = MessageReader(
+            configuration: .init(
+                peerRole: .client, maxFramePayload: limits.maxMessageSize, maxMessageSize: limits.maxMessageSize))
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        switch state {
+        case .handshake:
+            inbound.writeBuffer(&bytes)
+            handshake(context: context)
+        case .open, .closing:
+            reader.append(bytes)
+            pump(context: context)
+        case .closed:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state = .closed
+        closeTimer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    private func handshake(context: ChannelHandlerContext) {
+        do {
+            guard let request = try HandshakeRequest.parse(&inbound, limits: limits.http) else { return }
+            do {
+                let response = try HandshakeResponse.accepting(request)
+                context.writeAndFlush(wrapOutboundOut(response.encode()), promise: nil)
+                state = .open
+            } catch HandshakeError.unsupportedVersion {
+                reject(context: context, status: 426, reason: "Upgrade Required", headers: [("Sec-WebSocket-Version", "13")])
+                return
+            } catch {
+                reject(context: context, status: 400, reason: "Bad Request", headers: [])
+                return
+            }
+        } catch HandshakeError.headerBlockTooLarge, HandshakeError.tooManyHeaders {
+            reject(context: context, status: 431, reason: "Request Header Fields Too Large", headers: [])
+            return
+        } catch {
+            reject(context: context, status: 400, reason: "Bad Request", headers: [])
+            return
+        }
+        if inbound.readableBytes > 0 {
+            reader.append(inbound)
+            inbound.clear()
+            pump(context: context)
+        }
+    }
+
+    private func reject(context: ChannelHandlerContext, status: Int, reason: String, headers: [(String, String)]) {
+        state = .closed
+        let response = HandshakeResponse.rejecting(status: status, reason: reason, headers: headers)
+        context.writeAndFlush(wrapOutboundOut(response.encode())).whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    private func pump(context: ChannelHandlerContext) {
+        do {
+            while state == .open || state == .closing, let event = try reader.next() {
+                handle(event, context: context)
+            }
+        } catch {
+            fail(context: context, code: error.closeCode)
+        }
+    }
+
+    private func handle(_ event: MessageReader.Event, context: ChannelHandlerContext) {
+        switch event {
+        case .frame:
+            break
+        case .message(let opcode, let payload):
+            guard state == .open else { return }
+            send(Frame(opcode: opcode, payload: payload), context: context)
+        case .ping(let payload):
+            guard state == .open else { return }
+            send(Frame(opcode: .pong, payload: payload), context: context)
+        case .pong:
+            break
+        case .close(let close):
+            if state == .open {
+                // Echo the peer's code when it sent one; an empty close gets an empty reply.
+                let reply = close.code.map { ClosePayload(code: $0).encode() } ?? ByteBuffer()
+                send(Frame(opcode: .close, payload: reply), context: context)
+            }
+            state = .closed
+            context.close(promise: nil)
+        }
+    }
+
+    /// Fails the connection: a close with the violation's code, then TCP close once the client
+    /// answers (or after a second, whichever is first).
+    private func fail(context: ChannelHandlerContext, code: UInt16) {
+        guard state == .open else {
+            state = .closed
+            context.close(promise: nil)
+            return
+        }
+        state = .closing
+        send(Frame(opcode: .close, payload: ClosePayload(code: code).encode()), context: context)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        closeTimer = context.eventLoop.scheduleTask(in: .seconds(1)) {
+            loopBound.value.close(promise: nil)
+        }
+    }
+
+    private func send(_ frame: Frame, context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
+    }
+}

@@ -1,0 +1,88 @@
+import WebSocketWire
+import GauntletCases
+
+/// An event the tester recorded, with the real bytes (the judge compares bytes, not renderings).
+public enum ReceivedEvent: Hashable, Sendable, CustomStringConvertible {
+    case message([UInt8], binary: Bool)
+    case pong([UInt8])
+    case timeout(String)
+
+    /// Whether this received event equals an expected one, octet for octet.
+    public func matches(_ expected: ExpectedEvent) -> Bool {
+        switch (self, expected) {
+        case (.message(let bytes, let binary), .message(let payload, let expectedBinary)):
+            return binary == expectedBinary && payload.matches(bytes)
+        case (.pong(let bytes), .pong(let payload)):
+            return payload.matches(bytes)
+        case (.timeout(let tag), .timeout(let expectedTag)):
+            return tag == expectedTag
+        default:
+            return false
+        }
+    }
+
+    public var report: [JSONValue] {
+        switch self {
+        case .message(let bytes, let binary):
+            return ["message", .string(AutobahnRendering.payload(bytes)), .bool(binary)]
+        case .pong(let bytes):
+            return ["pong", .string(AutobahnRendering.payload(bytes))]
+        case .timeout(let tag):
+            return ["timeout", .string(tag)]
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .message(let bytes, let binary):
+            return "\(binary ? "binary" : "text") message of \(bytes.count) octets"
+                + " (\(AutobahnRendering.payload(bytes.prefix(32))))"
+        case .pong(let bytes): return "pong (\(AutobahnRendering.payload(bytes)))"
+        case .timeout(let tag): return "timeout \(tag)"
+        }
+    }
+}
+
+/// Everything a session observed, as the judge needs it. Pure data: the judge never touches a socket.
+public struct SessionRecord: Hashable, Sendable {
+    public var role: Role
+    /// The opening handshake completed.
+    public var wasOpen = false
+    public var received: [ReceivedEvent] = []
+    public var closedByMe = false
+    public var failedByMe = false
+    public var droppedByMe = false
+    public var wasClean = false
+    public var wasNotCleanReason: String?
+    public var wasOpenHandshakeTimeout = false
+    public var wasCloseHandshakeTimeout = false
+    public var wasServerConnectionDropTimeout = false
+    public var localCloseCode: UInt16?
+    public var localCloseReason: String?
+    public var remoteCloseCode: UInt16?
+    public var remoteCloseReason: String?
+    /// 9.x: the verdict the limits logic reached (nil = no echo judged yet).
+    public var limitsBehavior: Behavior?
+    public var limitsResult: String?
+    /// Frames the tester itself sent, by opcode.
+    public var txFrameCounts: [UInt8: Int] = [:]
+    /// Why the connection or handshake failed, when it did.
+    public var connectionError: String?
+    /// Violations in the peer's own frames (masking rule, RSV, …) with offset and RFC section.
+    public var peerViolations: [String] = []
+    /// Informational measurements (e.g. a server's effective limit), shown in reports.
+    public var measurements: [String: String] = [:]
+    public var httpRequest = ""
+    public var httpResponse = ""
+    /// Milliseconds from the end of the opening handshake to TCP close (0 if it never opened).
+    public var durationMilliseconds = 0
+    /// Wall-clock start of the case, ISO 8601 UTC with milliseconds.
+    public var started = ""
+    public var wirelog: [[JSONValue]] = []
+    public var txFrameStats: [String: Int] = [:]
+    public var rxFrameStats: [String: Int] = [:]
+    public var txOctetStats: [String: Int] = [:]
+    public var rxOctetStats: [String: Int] = [:]
+
+    public init(role: Role) { self.role = role }
+}

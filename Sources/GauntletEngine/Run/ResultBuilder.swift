@@ -1,0 +1,69 @@
+import GauntletCases
+import WebSocketWire
+
+/// Turns a case, its session record and the judgement into the Autobahn-shaped report.
+public enum ResultBuilder {
+    public static func build(
+        definition: CaseDefinition, index: Int, agent: String, record: SessionRecord, judgement: Judgement
+    ) -> CaseResult {
+        var expected: [String: [[JSONValue]]] = [:]
+        for alternative in definition.expect {
+            expected[alternative.verdict] = alternative.events.map(AutobahnRendering.event)
+        }
+        return CaseResult(
+            agent: agent, id: definition.id, case: index, description: definition.title,
+            expectation: ExpectationText.describe(definition), behavior: judgement.behavior,
+            behaviorClose: judgement.behaviorClose, result: judgement.result, resultClose: judgement.resultClose,
+            expected: expected,
+            expectedClose: .init(
+                closeCode: definition.close.codes.map(Int.init), closedByMe: definition.close.by == .tester,
+                requireClean: definition.close.clean),
+            received: record.received.map(\.report), closedByMe: record.closedByMe, failedByMe: record.failedByMe,
+            droppedByMe: record.droppedByMe, wasClean: record.wasClean, wasNotCleanReason: record.wasNotCleanReason,
+            wasOpenHandshakeTimeout: record.wasOpenHandshakeTimeout,
+            wasCloseHandshakeTimeout: record.wasCloseHandshakeTimeout,
+            wasServerConnectionDropTimeout: record.wasServerConnectionDropTimeout,
+            localCloseCode: record.localCloseCode.map(Int.init), localCloseReason: record.localCloseReason,
+            remoteCloseCode: record.remoteCloseCode.map(Int.init), remoteCloseReason: record.remoteCloseReason,
+            isServer: record.role == .server, httpRequest: record.httpRequest, httpResponse: record.httpResponse,
+            rxFrameStats: record.rxFrameStats, txFrameStats: record.txFrameStats, rxOctetStats: record.rxOctetStats,
+            txOctetStats: record.txOctetStats, started: record.started, duration: record.durationMilliseconds,
+            reportTime: definition.reportTime, wirelog: record.wirelog,
+            gauntlet: GauntletDetails(
+                title: definition.title, rfc: definition.rfc, requirement: definition.requirement.rawValue,
+                category: definition.id.category, categoryTitle: definition.categoryTitle,
+                behaviorReason: judgement.behaviorReason, closeReason: judgement.closeReason,
+                peerViolations: record.peerViolations, measurements: record.measurements,
+                error: record.wasOpen ? nil : (record.connectionError ?? "the connection never opened")))
+    }
+}
+
+/// A one-paragraph statement of what a case expects, generated from its data so it can never
+/// disagree with what the judge checks.
+public enum ExpectationText {
+    public static func describe(_ definition: CaseDefinition) -> String {
+        var parts: [String] = []
+        switch definition.judge.mode {
+        case .events:
+            for alternative in definition.expect {
+                parts.append("\(alternative.verdict): \(Judge.describe(alternative.events)).")
+            }
+        case .limits:
+            if let limits = definition.limits {
+                parts.append(
+                    "Each of \(limits.count) \(limits.type.rawValue) message(s) of \(limits.size) octets is echoed "
+                        + "with the same type and length (content is not compared).")
+            }
+        }
+        let close = definition.close
+        let codes = close.codes.map(String.init).joined(separator: "/")
+        switch close.by {
+        case .tester:
+            parts.append("Gauntlet closes; the peer answers with \(codes) or no code\(close.clean ? ", cleanly" : "").")
+        case .peer:
+            parts.append("The peer fails the connection (close \(codes), or just drops TCP).")
+        }
+        if definition.judge.informational { parts.append("The result is informational only.") }
+        return parts.joined(separator: " ")
+    }
+}

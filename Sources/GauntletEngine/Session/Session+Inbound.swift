@@ -1,0 +1,135 @@
+import GauntletCases
+import NIOCore
+import WebSocketWire
+
+/// Receiving: frames, messages, the peer's close, and the tester's own failure rules.
+extension Session {
+    func feed(_ bytes: ByteBuffer) {
+        guard state != .closed else { return }
+        if readerFailed {
+            // Autobahn leaves the offending bytes in its buffer and re-parses them on the next
+            // read, failing again while CLOSING, which drops TCP. Keep that observable behaviour.
+            if state == .closing { drop() }
+            return
+        }
+        reader.append(bytes)
+        do {
+            while state != .closed, let event = try reader.next() {
+                handle(event)
+            }
+        } catch {
+            readerFailed = true
+            record.peerViolations.append(error.description)
+            failConnection(code: error.closeCode, reason: error.description)
+        }
+    }
+
+    private func handle(_ event: MessageReader.Event) {
+        switch event {
+        case .frame(let frame):
+            log.rxFrame(frame)
+            if frame.header.opcode == .close, frame.payload.readableBytes >= 2,
+                let code = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt16.self),
+                CloseCode.isValidOnWire(code)
+            {
+                // Autobahn stores a valid code before checking the reason's UTF-8.
+                record.remoteCloseCode = code
+            }
+        case .message(let opcode, let payload):
+            if definition.judge.mode == .limits {
+                limitsEcho(binary: opcode == .binary, length: payload.readableBytes)
+            } else if !record.failedByMe {
+                record.received.append(.message(Array(payload.readableBytesView), binary: opcode == .binary))
+                checkAutoClose()
+            }
+        case .ping(let payload):
+            if state == .open {
+                sendFrame(opcode: Opcode.pong.rawValue, payload: Payload(Array(payload.readableBytesView)))
+            }
+        case .pong(let payload):
+            record.received.append(.pong(Array(payload.readableBytesView)))
+            checkAutoClose()
+        case .close(let close):
+            peerClosed(close)
+        }
+    }
+
+    private func peerClosed(_ close: ClosePayload) {
+        record.remoteCloseCode = close.code
+        record.remoteCloseReason = close.reasonText
+        switch state {
+        case .open:
+            // The peer initiated: answer 1000 whatever it sent (Autobahn does not echo codes).
+            record.wasClean = true
+            sendClose(code: 1000, isReply: true)
+            if role == .server { drop() }
+        case .closing:
+            closeHandshakeTimer?.cancel()
+            closeHandshakeTimer = nil
+            record.wasClean = true
+            if role == .server {
+                drop()
+            } else {
+                let timeout = timeouts.serverConnectionDrop
+                schedule(after: timeout) { session in
+                    guard session.state != .closed else { return }
+                    session.record.wasClean = false
+                    session.record.wasNotCleanReason = "server did not drop TCP connection (in time)"
+                    session.record.wasServerConnectionDropTimeout = true
+                    session.drop()
+                }
+            }
+        case .connecting, .closed:
+            break
+        }
+    }
+
+    /// The tester closes with the expected code as soon as what it received equals every
+    /// expected alternative (Autobahn's automatic close).
+    private func checkAutoClose() {
+        guard state == .open else { return }
+        if definition.judge.mode == .limits, definition.expect.isEmpty {
+            // An empty expectation is met by anything, so a stray pong ends a 9.x case.
+            sendClose(code: 1000, isReply: false)
+            return
+        }
+        guard let events = definition.autoCloseEvents, events.count == record.received.count,
+            zip(record.received, events).allSatisfy({ $0.matches($1) })
+        else { return }
+        sendClose(code: definition.close.codes.first ?? 1000, isReply: false)
+    }
+
+    /// 9.x: judge an echo on type and length only; send the next one or close.
+    private func limitsEcho(binary: Bool, length: Int) {
+        guard let limits = definition.limits, record.limitsBehavior != .failed else { return }
+        let typeName = binary ? "binary" : "text"
+        guard binary == (limits.type == .binary), length == limits.size else {
+            record.limitsBehavior = .failed
+            record.limitsResult =
+                "Received \(typeName) message of length \(length), expected \(limits.type.rawValue) of length \(limits.size)."
+            sendClose(code: 1000, isReply: false)
+            return
+        }
+        limitsCount += 1
+        if limitsCount >= limits.count {
+            record.limitsBehavior = .ok
+            record.limitsResult =
+                limits.count == 1
+                ? "Received \(typeName) message of length \(length)."
+                : "Ok, received all \(limits.count) echoed messages in time."
+            if !log.enabled { log.switchLog(enabled: true, record: true) }
+            sendClose(code: 1000, isReply: false)
+        } else if let sender = limitsSender {
+            switch sender {
+            case .frame(let frame):
+                sendFrame(
+                    opcode: frame.opcode, fin: frame.fin, rsv: frame.rsv, payload: frame.payload, mask: frame.mask,
+                    chop: frame.chop, sync: frame.sync)
+            case .message(let message):
+                sendMessage(message)
+            default:
+                break
+            }
+        }
+    }
+}

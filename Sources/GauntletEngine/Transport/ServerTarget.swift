@@ -1,0 +1,89 @@
+import GauntletCases
+import NIOCore
+import NIOPosix
+import NIOSSL
+import WebSocketWire
+
+/// Dials a WebSocket server once per case and plays the case with Gauntlet as the client.
+public struct ServerTarget: Sendable {
+    public var url: TargetURL
+    public var tls: TLSOptions
+    public var timeouts: SessionTimeouts
+    /// Connection attempts for a refused or failed connect before the case is recorded as FAILED.
+    public var connectAttempts: Int
+    public var connectTimeout: TimeAmount
+    public var handshake: HandshakeTarget
+    private let sslContext: NIOSSLContextBox?
+
+    public init(
+        url: TargetURL, tls: TLSOptions = TLSOptions(), timeouts: SessionTimeouts = .autobahn, connectAttempts: Int = 3,
+        connectTimeout: TimeAmount = .seconds(5), userAgent: String? = "Gauntlet"
+    ) throws {
+        self.url = url
+        self.tls = tls
+        self.timeouts = timeouts
+        self.connectAttempts = max(1, connectAttempts)
+        self.connectTimeout = connectTimeout
+        self.handshake = HandshakeTarget(hostHeader: url.hostHeader, resource: url.resource, userAgent: userAgent)
+        self.sslContext = url.secure ? NIOSSLContextBox(context: try tls.makeContext()) : nil
+    }
+
+    /// Plays `definition` on a fresh connection. Never throws: a failed connect is a record
+    /// of a connection that never opened, with the reason.
+    public func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
+        var lastError = ""
+        for attempt in 1...connectAttempts {
+            let eventLoop = group.next()
+            let promise = eventLoop.makePromise(of: SessionRecord.self)
+            let bootstrap = makeBootstrap(group: eventLoop, definition: definition, promise: promise)
+            do {
+                _ = try await bootstrap.connect(host: url.host, port: url.port).get()
+                return (try? await promise.futureResult.get()) ?? SessionRecord(role: .client)
+            } catch {
+                // A promise that is already complete ignores this; one whose channel was never
+                // created must not leak.
+                promise.succeed(SessionRecord(role: .client))
+                lastError = "\(error)"
+                if attempt < connectAttempts {
+                    try? await Task.sleep(nanoseconds: UInt64(200_000_000 * attempt))
+                }
+            }
+        }
+        var record = SessionRecord(role: .client)
+        record.started = Session.iso8601(.init())
+        record.connectionError =
+            "could not connect to \(url) after \(connectAttempts) attempt(s): \(lastError)"
+        return record
+    }
+
+    private func makeBootstrap(
+        group: EventLoop, definition: CaseDefinition, promise: EventLoopPromise<SessionRecord>
+    ) -> ClientBootstrap {
+        let handshake = self.handshake
+        let timeouts = self.timeouts
+        let sslContext = self.sslContext
+        let host = url.host
+        return ClientBootstrap(group: group)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let serverName = host.first?.isNumber == true || host.contains(":") ? nil : host
+                        let tlsHandler = try NIOSSLClientHandler(context: sslContext.context, serverHostname: serverName)
+                        try channel.pipeline.syncOperations.addHandler(tlsHandler)
+                    }
+                    let session = Session(
+                        definition: definition, role: .client, target: handshake, timeouts: timeouts,
+                        channel: channel, completion: promise)
+                    try channel.pipeline.syncOperations.addHandler(SessionHandler(session: session))
+                }
+            }
+    }
+}
+
+/// `NIOSSLContext` is thread-safe; the box lets the target stay a plain `Sendable` value.
+struct NIOSSLContextBox: @unchecked Sendable {
+    let context: NIOSSLContext
+}
