@@ -1,0 +1,58 @@
+import Foundation
+import GauntletCases
+import GauntletEngine
+import Synchronization
+
+/// Live progress: one redrawn line on a terminal, plain periodic lines in CI or a pipe.
+final class ProgressPrinter: SuiteProgress {
+    enum Mode { case quiet, plain, live }
+
+    private let mode: Mode
+    private let verbose: Bool
+    private let start = ContinuousClock.now
+    private let failures = Atomic<Int>(0)
+    private let lock = Mutex(())
+    private let isFailure: @Sendable (CaseResult) -> Bool
+
+    init(mode: Mode, verbose: Bool, isFailure: @escaping @Sendable (CaseResult) -> Bool) {
+        self.mode = mode
+        self.verbose = verbose
+        self.isFailure = isFailure
+    }
+
+    static func mode(quiet: Bool) -> Mode {
+        if quiet { return .quiet }
+        let ci = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" && $0 != "0" } ?? false
+        return (isatty(STDERR_FILENO) != 0 && !ci) ? .live : .plain
+    }
+
+    func caseFinished(_ result: CaseResult, done: Int, total: Int) {
+        let failed = isFailure(result) ? failures.add(1, ordering: .relaxed).newValue : failures.load(ordering: .relaxed)
+        let elapsed = (ContinuousClock.now - start).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))
+        let line = "[\(String(repeating: " ", count: max(0, String(total).count - String(done).count)))\(done)/\(total)] \(failed) failed  \(elapsed)"
+        lock.withLock { _ in
+            switch mode {
+            case .quiet:
+                break
+            case .live:
+                if verbose { write("\r\u{1B}[K\(result.id.rawValue) \(result.behavior.rawValue)/\(result.behaviorClose.rawValue)\n") }
+                write("\r\u{1B}[K\(line)")
+                if done == total { write("\n") }
+            case .plain:
+                if verbose {
+                    write("\(result.id.rawValue) \(result.behavior.rawValue)/\(result.behaviorClose.rawValue)\n")
+                }
+                if done == total || done % 50 == 0 { write(line + "\n") }
+            }
+        }
+    }
+
+    /// Ends a live line before other output follows it.
+    func finish() {
+        if mode == .live { lock.withLock { _ in write("\r\u{1B}[K") } }
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

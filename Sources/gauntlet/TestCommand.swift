@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import GauntletCases
+import GauntletEngine
+import GauntletReports
+import NIOCore
+import NIOPosix
+
+/// `gauntlet test [URL]`: run conformance cases against WebSocket servers.
+struct TestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run conformance cases against a WebSocket server (Gauntlet is the client).",
+        discussion: """
+            Without a URL (and without --spec), Gauntlet starts its own strict reference echo server \
+            in-process on a free port and tests it. Reports are written in Autobahn's layout \
+            (index.json + one JSON per case) to --outdir, plus any --format requested.
+            """)
+
+    @Argument(help: "ws:// or wss:// URL of the server under test.")
+    var url: String?
+
+    @Option(help: "Case ids or patterns to run (comma-separated or repeated; * wildcards). Default: all.")
+    var cases: [String] = []
+
+    @Option(help: "Case ids or patterns to leave out (comma-separated or repeated).")
+    var exclude: [String] = []
+
+    @Option(name: .customLong("case-file"), help: "Run the cases in this case file instead of the catalog (repeatable).")
+    var caseFiles: [String] = []
+
+    @Option(help: "Agent name for the reports (default: derived from the URL).")
+    var agent: String?
+
+    @Option(help: "Directory for the reports.")
+    var outdir: String?
+
+    @Option(help: "Cases run concurrently (default: cores × 4). The limits family always runs alone.")
+    var jobs: Int?
+
+    @Option(help: "Autobahn fuzzingclient.json: servers, cases, exclude-cases, exclude-agent-cases, outdir.")
+    var spec: String?
+
+    @Option(help: "PEM file of CA certificates to trust for wss://.")
+    var caFile: String?
+
+    @Flag(help: "Do not verify the server's TLS certificate.")
+    var insecure = false
+
+    @Option(help: "Pass rule: strict (OK/INFORMATIONAL only), standard (also NON-STRICT/UNIMPLEMENTED), lenient (behavior only).")
+    var policy: Policy = .standard
+
+    @Option(help: "Expected-results file: known outcomes per case id/pattern, with reasons.")
+    var expect: String?
+
+    @Option(help: "Extra report formats, comma-separated: html, junit, markdown (json is always written).")
+    var format: [String] = []
+
+    @Flag(help: "Print only the final summary line.")
+    var quiet = false
+
+    @Flag(help: "Print every case as it finishes, and passing details in the summary.")
+    var verbose = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if url != nil && spec != nil { throw ValidationError("give either a URL or --spec, not both") }
+        for name in CommaList.split(format) where ReportFormat(rawValue: name) == nil {
+            throw ValidationError("unknown format \(name); use json, html, junit or markdown")
+        }
+    }
+
+    func run() async throws {
+        let plan = try TestPlan.make(self)
+        let expectations = try expect.map { path in
+            do { return try Expectations.load(URL(fileURLWithPath: path)) } catch {
+                throw UsageError("cannot use --expect \(path): \(error)")
+            }
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let stop = StopSignal()
+        stop.install {
+            FileHandle.standardError.write(
+                Data("\ngauntlet: interrupted; finishing running cases, writing reports (again to quit)\n".utf8))
+        }
+        let policy = self.policy
+        let printer = ProgressPrinter(mode: ProgressPrinter.mode(quiet: quiet), verbose: verbose) { result in
+            !policy.passes(result.behavior, result.behaviorClose)
+        }
+        var runs: [AgentRun] = []
+        for server in plan.servers {
+            let run = try await runServer(server, plan: plan, group: group, printer: printer, stop: stop)
+            runs.append(run)
+        }
+        printer.finish()
+        let outcome = try ReportOutput.write(
+            runs: runs, to: plan.outdir, formats: plan.formats, policy: policy, expectations: expectations,
+            quiet: quiet, verbose: verbose)
+        try? await group.shutdownGracefully()
+        throw ExitCode(outcome)
+    }
+
+    private func runServer(
+        _ server: TestPlan.Server, plan: TestPlan, group: EventLoopGroup, printer: ProgressPrinter, stop: StopSignal
+    ) async throws -> AgentRun {
+        var echo: EchoServer?
+        let target: ServerTarget
+        if let url = server.url {
+            do {
+                target = try ServerTarget(
+                    url: TargetURL(parsing: url), tls: TLSOptions(caFile: caFile, insecure: insecure))
+            } catch {
+                throw UsageError("\(error)")
+            }
+        } else {
+            let started = try await EchoServer.start(group: group)
+            echo = started
+            target = try ServerTarget(url: TargetURL(parsing: started.url))
+        }
+        let runner = SuiteRunner(
+            agent: server.agent, player: target, jobs: jobs ?? SuiteRunner.defaultJobs, catalog: plan.catalog)
+        let run = await runner.run(server.cases, group: group, progress: printer) { stop.isStopped }
+        await echo?.stop()
+        return run
+    }
+}
