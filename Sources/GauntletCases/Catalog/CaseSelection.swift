@@ -5,7 +5,9 @@
 /// a character set. A pattern without wildcards is an exact id. Unlike Autobahn, a pattern that
 /// matches nothing is an error: it is almost always a typo that would silently skip cases.
 public struct CaseSelection: Sendable, Equatable {
+    /// Patterns of the cases to run (Autobahn's `cases`).
     public var include: [String]
+    /// Patterns of cases to leave out even if included (Autobahn's `exclude-cases`).
     public var exclude: [String]
 
     public init(include: [String] = ["*"], exclude: [String] = []) {

@@ -104,8 +104,8 @@ struct CatalogFile {
         case .string(let name)?:
             guard let named = templates[name] else { throw invalid("\(at).template", "no template named \(name)") }
             template = named
-        case .object?:
-            template = members["template"]!
+        case .object(let inline)?:
+            template = .object(inline)
         default:
             throw invalid("\(at).template", "expected a case object or the name of a file-level template")
         }
