@@ -33,10 +33,20 @@ public indirect enum Action: Hashable, Sendable, Codable {
             closeAfter, wirelog
     }
 
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { return nil }
+    }
+
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
-        guard container.allKeys.count == 1, let key = container.allKeys.first else {
-            let names = container.allKeys.map(\.stringValue).joined(separator: ", ")
+        // Count every key, known or not, so `{"frame": …, "typo": 1}` is rejected and the
+        // message names the unknown key instead of claiming the object is empty.
+        let names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).sorted()
+        guard names.count == 1, container.allKeys.count == 1, let key = container.allKeys.first else {
+            let names = names.joined(separator: ", ")
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: decoder.codingPath,

@@ -1,0 +1,96 @@
+import Testing
+
+@testable import GauntletCases
+
+/// The shipped Autobahn catalog: size, order and the shape every case must have.
+@Suite struct BundledCatalogTests {
+    let catalog: CaseCatalog
+
+    init() throws {
+        catalog = try Bundled.catalog()
+    }
+
+    @Test func hasAll301AutobahnCasesOfCategories1To10() {
+        let autobahn = catalog.cases.filter { Int($0.id.category).map { (1...10).contains($0) } ?? false }
+        #expect(autobahn.count == 301)
+    }
+
+    @Test func perCategoryCountsMatchAutobahn() {
+        let expected = ["1": 16, "2": 11, "3": 7, "4": 10, "5": 20, "6": 145, "7": 37, "9": 54, "10": 1]
+        var counts = [String: Int]()
+        for definition in catalog.cases where expected[definition.id.category] != nil {
+            counts[definition.id.category, default: 0] += 1
+        }
+        #expect(counts == expected)
+    }
+
+    @Test func idsAreUniqueAndInNumericOrder() {
+        let ids = catalog.cases.map(\.id).filter { Int($0.category).map { $0 <= 10 } ?? false }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids == ids.sorted())
+        #expect(ids.first == "1.1.1")
+        #expect(ids.last == "10.1.1")
+    }
+
+    @Test func indexesAreAutobahnRunCaseNumbers() {
+        // Positions from Autobahn's own run order (fuzzingserver `runCase?case=N`).
+        #expect(catalog.index(of: "1.1.1") == 1)
+        #expect(catalog.index(of: "2.10") == 26)
+        #expect(catalog.index(of: "3.1") == 28)
+        #expect(catalog.index(of: "5.19") == 63)
+        #expect(catalog.index(of: "6.4.1") == 74)
+        #expect(catalog.index(of: "6.5.1") == 78)
+        #expect(catalog.index(of: "7.1.6") == 215)
+        #expect(catalog.index(of: "7.3.2") == 217)
+        #expect(catalog.index(of: "7.13.1") == 245)
+        #expect(catalog.index(of: "9.1.1") == 247)
+        #expect(catalog.index(of: "9.7.1") == 289)
+        #expect(catalog.index(of: "10.1.1") == 301)
+        #expect(catalog.index(of: "8.1.1") == nil)
+    }
+
+    @Test func everyCaseHasTitleRFCSectionAndLabels() {
+        for definition in catalog.cases {
+            #expect(!definition.title.isEmpty, "\(definition.id)")
+            #expect(!definition.rfc.isEmpty, "\(definition.id)")
+            #expect(!definition.categoryTitle.isEmpty, "\(definition.id)")
+            #expect(!definition.groupTitle.isEmpty, "\(definition.id)")
+            #expect(!definition.title.contains("{"), "unexpanded placeholder in \(definition.id)")
+        }
+    }
+
+    @Test func titlesAreUniqueWithinTheCatalog() {
+        let titles = catalog.cases.map(\.title)
+        #expect(Set(titles).count == titles.count)
+    }
+
+    @Test func limitsCasesAreExactlyCategory9() {
+        for definition in catalog.cases {
+            #expect((definition.judge.mode == .limits) == (definition.id.category == "9"), "\(definition.id)")
+            #expect((definition.limits != nil) == (definition.id.category == "9"), "\(definition.id)")
+        }
+    }
+
+    @Test func utf8FamiliesSplitIntoEchoAndReject() throws {
+        let generated = catalog.cases.filter {
+            $0.id.category == "6" && ($0.id.components.count == 3) && $0.id.components[1] >= 5
+        }
+        #expect(generated.count == 132)
+        let valid = generated.filter { $0.close.by == .tester }
+        #expect(valid.count == 63)
+        for definition in generated where definition.close.by == .peer {
+            #expect(definition.close.codes == [1007])
+            #expect(definition.close.wrongSideFailsBehavior)
+            #expect(definition.expect == [EventAlternative(verdict: "OK", events: [])])
+        }
+        // 6.6 interleaves the two templates; group order must still be numeric.
+        let prefixes = catalog.cases.filter { $0.id.group == "6.6" }
+        #expect(prefixes.map(\.id.rawValue) == (1...11).map { "6.6.\($0)" })
+        #expect(
+            prefixes.map { $0.close.by == .tester } == [
+                false, true, false, false, true, false, true, false, true, false, true,
+            ])
+        #expect(try #require(catalog["6.6.1"]).groupTitle == "Prefixes of a multi-octet string")
+        #expect(try #require(catalog["6.6.1"]).categoryTitle == "UTF-8 handling")
+    }
+}
