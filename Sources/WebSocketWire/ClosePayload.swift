@@ -25,7 +25,9 @@ public struct ClosePayload: Hashable, Sendable {
         if count == 0 { return .success(ClosePayload(code: nil)) }
         if count == 1 { return .failure(LocatedProblem(kind: .closePayloadTooShort, index: 0)) }
         let code = payload.getInteger(at: payload.readerIndex, endianness: .big, as: UInt16.self)!
-        guard CloseCode.isValidOnWire(code) else { return .failure(LocatedProblem(kind: .invalidCloseCode(code), index: 1)) }
+        guard CloseCode.isValidOnWire(code) else {
+            return .failure(LocatedProblem(kind: .invalidCloseCode(code), index: 1))
+        }
         let reason = payload.getBytes(at: payload.readerIndex + 2, length: count - 2)!
         if let bad = UTF8Validator.firstInvalidOffset(reason) {
             // A reason cut short inside a code point is certain only at the frame's last octet.
