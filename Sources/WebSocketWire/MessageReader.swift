@@ -1,0 +1,186 @@
+import NIOCore
+
+/// Reads a peer's stream as whole frames, messages and control events, enforcing every
+/// frame-level and message-level rule of RFC 6455.
+///
+/// On top of `FrameDecoder` it reassembles fragmented messages, validates text as UTF-8 while
+/// the payload streams in (failing at the first bad octet, mid-frame), enforces the message size
+/// limit from the headers before payload is buffered, and validates close bodies.
+public struct MessageReader {
+    /// Which rules apply to the stream being read.
+    public struct Configuration: Sendable {
+        /// Role of the endpoint whose frames are read.
+        public var peerRole: Role
+        /// RSV bits a negotiated extension permits.
+        public var allowedRSV: UInt8 = 0
+        /// Largest payload a single frame may declare; `nil` for no limit.
+        public var maxFramePayload: UInt64?
+        /// Largest total message size, summed over the fragments' declared lengths.
+        public var maxMessageSize: UInt64?
+        /// Whether text messages must be valid UTF-8.
+        public var validateUTF8: Bool = true
+        /// Whether non-minimal length encodings are violations.
+        public var requireMinimalLength = true
+
+        public init(
+            peerRole: Role,
+            allowedRSV: UInt8 = 0,
+            maxFramePayload: UInt64? = nil,
+            maxMessageSize: UInt64? = nil,
+            validateUTF8: Bool = true,
+            requireMinimalLength: Bool = true
+        ) {
+            self.peerRole = peerRole
+            self.allowedRSV = allowedRSV
+            self.maxFramePayload = maxFramePayload
+            self.maxMessageSize = maxMessageSize
+            self.validateUTF8 = validateUTF8
+            self.requireMinimalLength = requireMinimalLength
+        }
+    }
+
+    /// Something the peer said.
+    public enum Event: Hashable, Sendable {
+        /// A complete frame exactly as received (payload unmasked, header with its mask key),
+        /// returned before the message, ping, pong or close it completes. A frame that failed
+        /// mid-payload is never returned.
+        case frame(Frame)
+        /// A whole text or binary message.
+        case message(Opcode, ByteBuffer)
+        case ping(ByteBuffer)
+        case pong(ByteBuffer)
+        /// A valid close; an invalid close body throws instead, after its `.frame` event.
+        case close(ClosePayload)
+    }
+
+    public let configuration: Configuration
+    private var decoder: FrameDecoder
+    private var failure: ProtocolViolation?
+    /// A message-level violation found on a complete frame, thrown once its `.frame` is out.
+    private var deferredFailure: ProtocolViolation?
+    private var queued: [Event] = []
+
+    private var header: FrameHeader?
+    private var framePayload = ByteBuffer()
+    private var payloadOffset = 0
+    private var validatingText = false
+
+    private var messageOpcode: Opcode?
+    private var message = ByteBuffer()
+    private var utf8 = UTF8Validator()
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        self.decoder = FrameDecoder(
+            configuration: FrameDecoder.Configuration(
+                peerRole: configuration.peerRole,
+                allowedRSV: configuration.allowedRSV,
+                maxFramePayload: configuration.maxFramePayload,
+                requireMinimalLength: configuration.requireMinimalLength
+            ),
+            messageRules: FrameDecoder.MessageRules(maxMessageSize: configuration.maxMessageSize)
+        )
+    }
+
+    /// Octets fully processed so far.
+    public var bytesConsumed: Int { decoder.bytesConsumed }
+
+    /// Whether a text or binary message has started and not yet received its final fragment.
+    public var isInsideFragmentedMessage: Bool { messageOpcode != nil }
+
+    /// Queues more bytes of the stream.
+    public mutating func append(_ bytes: ByteBuffer) {
+        decoder.append(bytes)
+    }
+
+    /// Returns the next event, or `nil` when more bytes are needed.
+    ///
+    /// After a violation has been thrown the reader stays failed and rethrows it.
+    public mutating func next() throws(ProtocolViolation) -> Event? {
+        if let failure { throw failure }
+        if !queued.isEmpty { return queued.removeFirst() }
+        if let deferred = deferredFailure { throw fail(deferred) }
+        while true {
+            let event: FrameDecoder.Event?
+            do {
+                event = try decoder.next()
+            } catch {
+                throw fail(error)
+            }
+            guard let event else { return nil }
+            switch event {
+            case .header(let h, let offset):
+                startFrame(h, offset: offset)
+            case .payload(let chunk):
+                if validatingText, let bad = utf8.validate(chunk) {
+                    throw fail(ProtocolViolation(.invalidUTF8, offset: payloadOffset + bad))
+                }
+                payloadOffset += chunk.readableBytes
+                if framePayload.readableBytes == 0 {
+                    framePayload = chunk
+                } else {
+                    framePayload.writeImmutableBuffer(chunk)
+                }
+            case .frameEnd:
+                finishFrame()
+                if !queued.isEmpty { return queued.removeFirst() }
+            }
+        }
+    }
+
+    private mutating func fail(_ violation: ProtocolViolation) -> ProtocolViolation {
+        failure = violation
+        queued.removeAll()
+        return violation
+    }
+
+    private mutating func startFrame(_ h: FrameHeader, offset: Int) {
+        header = h
+        framePayload = ByteBuffer()
+        payloadOffset = offset + h.encodedSize
+        if !h.opcode.isControl && h.opcode != .continuation {
+            messageOpcode = h.opcode
+            message = ByteBuffer()
+            utf8.reset()
+        }
+        validatingText = !h.opcode.isControl && messageOpcode == .text && configuration.validateUTF8
+    }
+
+    private mutating func finishFrame() {
+        guard let h = header else { return }
+        header = nil
+        let payload = framePayload
+        framePayload = ByteBuffer()
+        queued.append(.frame(Frame(header: h, payload: payload)))
+        // The last octet of the frame: where a problem only visible at its end becomes certain.
+        let lastOctet = decoder.bytesConsumed - 1
+        switch h.opcode {
+        case .ping:
+            queued.append(.ping(payload))
+        case .pong:
+            queued.append(.pong(payload))
+        case .close:
+            switch ClosePayload.parseLocating(payload) {
+            case .success(let close):
+                queued.append(.close(close))
+            case .failure(let problem):
+                let payloadStart = lastOctet + 1 - payload.readableBytes
+                deferredFailure = ProtocolViolation(problem.kind, offset: payloadStart + problem.index)
+            }
+        default:
+            if message.readableBytes == 0 {
+                message = payload
+            } else {
+                message.writeImmutableBuffer(payload)
+            }
+            guard h.fin, let opcode = messageOpcode else { return }
+            messageOpcode = nil
+            if validatingText && !utf8.isAtCodePointBoundary {
+                deferredFailure = ProtocolViolation(.invalidUTF8, offset: lastOctet)
+                return
+            }
+            queued.append(.message(opcode, message))
+            message = ByteBuffer()
+        }
+    }
+}

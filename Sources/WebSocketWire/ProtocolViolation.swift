@@ -1,0 +1,140 @@
+/// A breach of RFC 6455 detected while reading a peer's byte stream.
+///
+/// Each violation pins down where it became certain (the octet offset), which rule it breaks
+/// (the RFC section) and the close code a strict endpoint answers with, so the engine can both
+/// report the failure precisely and close the connection the way the RFC asks.
+public struct ProtocolViolation: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What rule was broken, with the offending value where there is one.
+    ///
+    /// It is an `Error` too so that position-free validators such as `ClosePayload.parse` can
+    /// return it in a `Result`.
+    public enum Kind: Error, Hashable, Sendable {
+        /// RSV bits set that no negotiated extension allows; carries the 3-bit RSV value.
+        case reservedBitsSet(UInt8)
+        /// Opcode 3–7 or 11–15.
+        case reservedOpcode(UInt8)
+        /// A client frame without the MASK bit (§5.1).
+        case unmaskedClientFrame
+        /// A server frame with the MASK bit (§5.1).
+        case maskedServerFrame
+        /// A control frame with FIN clear (§5.5).
+        case fragmentedControlFrame(Opcode)
+        /// A control frame whose length exceeds 125. When the 7-bit field already says 126 or 127
+        /// the violation is certain before the extended length arrives, and that field value is
+        /// what is carried.
+        case controlFrameTooLong(Opcode, UInt64)
+        /// A continuation frame with no fragmented message in progress (§5.4).
+        case unexpectedContinuation
+        /// A text or binary frame starting while a fragmented message is still open (§5.4).
+        case dataFrameInsideFragmentedMessage(Opcode)
+        /// A 64-bit length with its most significant bit set (§5.2). Detection happens at the
+        /// first length octet, so only that octet is known: it is carried in the top byte.
+        case lengthTopBitSet(UInt64)
+        /// A length written in more octets than needed (§5.2); carries the length.
+        case nonMinimalLength(UInt64)
+        /// A declared frame payload above the configured limit.
+        case frameTooLarge(declared: UInt64, limit: UInt64)
+        /// A message whose cumulative declared size exceeds the configured limit.
+        case messageTooLarge(size: UInt64, limit: UInt64)
+        /// Text payload (or close reason) that is not valid UTF-8.
+        case invalidUTF8
+        /// A close payload of exactly one octet (§5.5.1).
+        case closePayloadTooShort
+        /// A close code that must not appear on the wire (§7.4).
+        case invalidCloseCode(UInt16)
+        /// A close reason that is not valid UTF-8 (§5.5.1).
+        case invalidCloseReason
+    }
+
+    public var kind: Kind
+    /// 0-based octet offset, in the stream fed to the decoder, of the octet at which the
+    /// violation became certain.
+    public var offset: Int
+    /// The RFC 6455 section that states the broken rule, e.g. "5.2".
+    public var section: String
+    /// The close code a strict endpoint sends in response: 1002, 1007 or 1009.
+    public var closeCode: UInt16
+    /// A precise sentence naming the violation, its offset and the RFC section.
+    public var description: String
+
+    /// Builds a violation, deriving section, close code and description from the kind.
+    public init(_ kind: Kind, offset: Int) {
+        self.kind = kind
+        self.offset = offset
+        self.section = kind.section
+        self.closeCode = kind.closeCode
+        self.description = "\(kind.summary) at octet \(offset) (RFC 6455 §\(kind.section))"
+    }
+}
+
+extension ProtocolViolation.Kind {
+    /// The RFC 6455 section that states the rule.
+    public var section: String {
+        switch self {
+        case .reservedBitsSet, .reservedOpcode, .lengthTopBitSet, .nonMinimalLength: return "5.2"
+        case .unmaskedClientFrame, .maskedServerFrame: return "5.1"
+        case .fragmentedControlFrame, .controlFrameTooLong: return "5.5"
+        case .unexpectedContinuation, .dataFrameInsideFragmentedMessage: return "5.4"
+        case .frameTooLarge, .messageTooLarge: return "10.4"
+        case .invalidUTF8: return "8.1"
+        case .closePayloadTooShort, .invalidCloseReason: return "5.5.1"
+        case .invalidCloseCode: return "7.4.1"
+        }
+    }
+
+    /// The close status a strict endpoint sends: 1007 for bad UTF-8, 1009 for size limits,
+    /// 1002 for everything else.
+    public var closeCode: UInt16 {
+        switch self {
+        case .invalidUTF8, .invalidCloseReason: return 1007
+        case .frameTooLarge, .messageTooLarge: return 1009
+        default: return 1002
+        }
+    }
+
+    /// A lowercase phrase describing the violation without its position.
+    public var summary: String {
+        switch self {
+        case .reservedBitsSet(let rsv):
+            return "reserved bits \(rsvNames(rsv)) set without a negotiated extension"
+        case .reservedOpcode(let op):
+            return "reserved opcode \(op)"
+        case .unmaskedClientFrame:
+            return "unmasked frame from a client"
+        case .maskedServerFrame:
+            return "masked frame from a server"
+        case .fragmentedControlFrame(let op):
+            return "fragmented \(op) control frame (FIN clear)"
+        case .controlFrameTooLong(let op, let length):
+            return "\(op) control frame with payload length \(length), above the 125-octet limit"
+        case .unexpectedContinuation:
+            return "continuation frame with no fragmented message in progress"
+        case .dataFrameInsideFragmentedMessage(let op):
+            return "new \(op) frame inside an unfinished fragmented message"
+        case .lengthTopBitSet(let length):
+            return "64-bit payload length 0x\(String(length, radix: 16)) with the most significant bit set"
+        case .nonMinimalLength(let length):
+            return "payload length \(length) not encoded in the minimal number of octets"
+        case .frameTooLarge(let declared, let limit):
+            return "frame declares \(declared) payload octets, above the limit of \(limit)"
+        case .messageTooLarge(let size, let limit):
+            return "message reaches \(size) octets, above the limit of \(limit)"
+        case .invalidUTF8:
+            return "invalid UTF-8 in text message"
+        case .closePayloadTooShort:
+            return "close payload of a single octet"
+        case .invalidCloseCode(let code):
+            return "close code \(code) not allowed on the wire"
+        case .invalidCloseReason:
+            return "close reason not valid UTF-8"
+        }
+    }
+
+    private func rsvNames(_ rsv: UInt8) -> String {
+        var names: [String] = []
+        if rsv & 4 != 0 { names.append("RSV1") }
+        if rsv & 2 != 0 { names.append("RSV2") }
+        if rsv & 1 != 0 { names.append("RSV3") }
+        return names.joined(separator: "+")
+    }
+}
