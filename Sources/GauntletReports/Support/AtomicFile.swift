@@ -22,3 +22,10 @@ enum AtomicFile {
         try write(Data(text.utf8), named: name, in: directory)
     }
 }
+
+extension AtomicFile {
+    /// Writes to a path the user chose (`--junit out.xml`), atomically.
+    static func write(_ text: String, to file: URL) throws {
+        try write(Data(text.utf8), named: file.lastPathComponent, in: file.deletingLastPathComponent())
+    }
+}
