@@ -164,6 +164,72 @@ public struct CaseResult: Hashable, Sendable, Codable {
         try c.encode(wirelog, forKey: .wirelog)
         try c.encode(gauntlet, forKey: .gauntlet)
     }
+
+    // Spelled out because a type that writes both `encode(to:)` and `init(from:)` by hand gets
+    // no synthesized keys; the names are Autobahn's and must not change.
+    private enum CodingKeys: String, CodingKey {
+        case agent, id, `case`, description, expectation, behavior, behaviorClose, result, resultClose
+        case expected, expectedClose, received, closedByMe, failedByMe, droppedByMe, wasClean, wasNotCleanReason
+        case wasOpenHandshakeTimeout, wasCloseHandshakeTimeout, wasServerConnectionDropTimeout
+        case localCloseCode, localCloseReason, remoteCloseCode, remoteCloseReason, isServer
+        case httpRequest, httpResponse, rxFrameStats, txFrameStats, rxOctetStats, txOctetStats
+        case started, duration, reportTime, reportCompressionRatio, createStats, createWirelog
+        case trafficStats, wirelog, gauntlet
+    }
+
+    /// Decodes Gauntlet's files and Autobahn's alike.
+    ///
+    /// Autobahn's per-case files have no `gauntlet` key; rather than refusing them, the details
+    /// are filled from what the file does say, so `gauntlet report` and `gauntlet diff` work on
+    /// existing Autobahn result directories. `categoryTitle`, `rfc` and `requirement` stay empty
+    /// there because Autobahn's files do not carry them.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        agent = try c.decode(String.self, forKey: .agent)
+        id = try c.decode(CaseID.self, forKey: .id)
+        self.case = try c.decode(Int.self, forKey: .case)
+        description = try c.decode(String.self, forKey: .description)
+        expectation = try c.decode(String.self, forKey: .expectation)
+        behavior = try c.decode(Behavior.self, forKey: .behavior)
+        behaviorClose = try c.decode(CloseBehavior.self, forKey: .behaviorClose)
+        result = try c.decode(String.self, forKey: .result)
+        resultClose = try c.decode(String.self, forKey: .resultClose)
+        expected = try c.decode([String: [[JSONValue]]].self, forKey: .expected)
+        expectedClose = try c.decode(ExpectedClose.self, forKey: .expectedClose)
+        received = try c.decode([[JSONValue]].self, forKey: .received)
+        closedByMe = try c.decode(Bool.self, forKey: .closedByMe)
+        failedByMe = try c.decode(Bool.self, forKey: .failedByMe)
+        droppedByMe = try c.decode(Bool.self, forKey: .droppedByMe)
+        wasClean = try c.decode(Bool.self, forKey: .wasClean)
+        wasNotCleanReason = try c.decodeIfPresent(String.self, forKey: .wasNotCleanReason)
+        wasOpenHandshakeTimeout = try c.decode(Bool.self, forKey: .wasOpenHandshakeTimeout)
+        wasCloseHandshakeTimeout = try c.decode(Bool.self, forKey: .wasCloseHandshakeTimeout)
+        wasServerConnectionDropTimeout = try c.decode(Bool.self, forKey: .wasServerConnectionDropTimeout)
+        localCloseCode = try c.decodeIfPresent(Int.self, forKey: .localCloseCode)
+        localCloseReason = try c.decodeIfPresent(String.self, forKey: .localCloseReason)
+        remoteCloseCode = try c.decodeIfPresent(Int.self, forKey: .remoteCloseCode)
+        remoteCloseReason = try c.decodeIfPresent(String.self, forKey: .remoteCloseReason)
+        isServer = try c.decode(Bool.self, forKey: .isServer)
+        httpRequest = try c.decode(String.self, forKey: .httpRequest)
+        httpResponse = try c.decode(String.self, forKey: .httpResponse)
+        rxFrameStats = try c.decode([String: Int].self, forKey: .rxFrameStats)
+        txFrameStats = try c.decode([String: Int].self, forKey: .txFrameStats)
+        rxOctetStats = try c.decode([String: Int].self, forKey: .rxOctetStats)
+        txOctetStats = try c.decode([String: Int].self, forKey: .txOctetStats)
+        started = try c.decode(String.self, forKey: .started)
+        duration = try c.decode(Int.self, forKey: .duration)
+        reportTime = try c.decode(Bool.self, forKey: .reportTime)
+        reportCompressionRatio = try c.decode(Bool.self, forKey: .reportCompressionRatio)
+        createStats = try c.decode(Bool.self, forKey: .createStats)
+        createWirelog = try c.decode(Bool.self, forKey: .createWirelog)
+        trafficStats = try c.decodeIfPresent(JSONValue.self, forKey: .trafficStats)
+        wirelog = try c.decode([[JSONValue]].self, forKey: .wirelog)
+        gauntlet =
+            try c.decodeIfPresent(GauntletDetails.self, forKey: .gauntlet)
+            ?? GauntletDetails(
+                title: description, rfc: "", requirement: "", category: id.category, categoryTitle: "",
+                behaviorReason: result, closeReason: resultClose)
+    }
 }
 
 /// What Gauntlet adds to a case report beyond Autobahn's fields.

@@ -1,0 +1,119 @@
+import GauntletCases
+
+/// What changed between two runs of the same agents, judged under one policy.
+///
+/// Agents are matched by name. When each side holds exactly one agent under different names
+/// (an Autobahn run of `py-tornado` against a Gauntlet run named `tornado`) they are paired
+/// anyway, since that comparison is the whole point of migrating.
+public struct ReportDiff: Sendable {
+    /// One case that appears in the diff.
+    public struct Change: Hashable, Sendable {
+        /// The agent name on the new side (the old one when the case was removed).
+        public var agent: String
+        public var id: CaseID
+        public var title: String
+        public var old: Verdicts?
+        public var new: Verdicts?
+    }
+
+    /// A `behavior` / `behaviorClose` pair.
+    public struct Verdicts: Hashable, Sendable, CustomStringConvertible {
+        public var behavior: Behavior
+        public var behaviorClose: CloseBehavior
+
+        public init(behavior: Behavior, behaviorClose: CloseBehavior) {
+            self.behavior = behavior
+            self.behaviorClose = behaviorClose
+        }
+
+        public var description: String { "\(behavior.rawValue) / \(behaviorClose.rawValue)" }
+    }
+
+    public let policy: Policy
+    /// Passed before under the policy, fails now.
+    public var regressions: [Change] = []
+    /// Failed before, passes now.
+    public var improvements: [Change] = []
+    /// Verdicts changed but the pass/fail status under the policy did not.
+    public var changed: [Change] = []
+    /// Ran now, did not run (or did not exist) before.
+    public var added: [Change] = []
+    /// Ran before, did not run now.
+    public var removed: [Change] = []
+
+    init(policy: Policy) {
+        self.policy = policy
+    }
+
+    /// Whether anything got worse: the CLI's `diff` exits non-zero on this.
+    public var hasRegressions: Bool { !regressions.isEmpty }
+
+    /// Compares two runs case by case.
+    public static func compare(old: [AgentRun], new: [AgentRun], policy: Policy) -> ReportDiff {
+        var diff = ReportDiff(policy: policy)
+        for (oldRun, newRun) in pairs(old: old, new: new) {
+            let before = Dictionary(oldRun?.results.map { ($0.id, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+            let after = Dictionary(newRun?.results.map { ($0.id, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+            let agent = newRun?.agent ?? oldRun?.agent ?? ""
+            for id in Set(before.keys).union(after.keys).sorted() {
+                let was = before[id].map(verdicts)
+                let now = after[id].map(verdicts)
+                let title = (after[id] ?? before[id]).map { $0.gauntlet.title } ?? ""
+                let change = Change(agent: agent, id: id, title: title, old: was, new: now)
+                switch (was, now) {
+                case (nil, _?): diff.added.append(change)
+                case (_?, nil): diff.removed.append(change)
+                case (let was?, let now?) where was != now:
+                    let passedBefore = policy.passes(was.behavior, was.behaviorClose)
+                    let passesNow = policy.passes(now.behavior, now.behaviorClose)
+                    switch (passedBefore, passesNow) {
+                    case (true, false): diff.regressions.append(change)
+                    case (false, true): diff.improvements.append(change)
+                    default: diff.changed.append(change)
+                    }
+                default: break
+                }
+            }
+        }
+        return diff
+    }
+
+    private static func verdicts(_ result: CaseResult) -> Verdicts {
+        Verdicts(behavior: result.behavior, behaviorClose: result.behaviorClose)
+    }
+
+    private static func pairs(old: [AgentRun], new: [AgentRun]) -> [(AgentRun?, AgentRun?)] {
+        if old.count == 1, new.count == 1 { return [(old[0], new[0])] }
+        let names = Set(old.map(\.agent)).union(new.map(\.agent)).sorted()
+        return names.map { name in (old.first { $0.agent == name }, new.first { $0.agent == name }) }
+    }
+
+    /// A plain-text report, regressions first; "No changes." when the runs agree.
+    ///
+    /// Agent names and titles are passed through ``TerminalText/sanitized(_:)`` because they
+    /// come from the runs, which may come from anywhere.
+    public func render() -> String {
+        var lines: [String] = []
+        func section(_ heading: String, _ changes: [Change]) {
+            guard !changes.isEmpty else { return }
+            lines.append("\(heading) (\(changes.count)):")
+            for change in changes {
+                let was = change.old?.description ?? "not run"
+                let now = change.new?.description ?? "not run"
+                let title = change.title.isEmpty ? "" : " " + TerminalText.sanitized(change.title)
+                lines.append(
+                    "  \(TerminalText.sanitized(change.agent)) \(change.id)\(title): \(was) -> \(now)")
+            }
+        }
+        section("Regressions", regressions)
+        section("Improvements", improvements)
+        section("Changed verdicts", changed)
+        section("Added", added)
+        section("Removed", removed)
+        if lines.isEmpty { return "No changes (policy \(policy.rawValue)).\n" }
+        lines.append(
+            "\(regressions.count) regressions, \(improvements.count) improvements, \(changed.count) changed, "
+                + "\(added.count) added, \(removed.count) removed (policy \(policy.rawValue))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

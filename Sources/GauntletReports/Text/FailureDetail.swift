@@ -1,0 +1,55 @@
+import GauntletCases
+
+/// h2spec-style "Expected / Actual" text for a case that fails, shared by the terminal,
+/// JUnit and Markdown renderers so they never disagree about what went wrong.
+struct FailureDetail: Hashable {
+    /// `behavior` when the echoed events are at fault, else `behaviorClose`.
+    var field: String
+    var expected: String
+    var actual: String
+
+    /// One detail per failing field, behavior first; at least one for any failing case.
+    static func details(for result: CaseResult, policy: Policy) -> [FailureDetail] {
+        var details: [FailureDetail] = []
+        if !policy.acceptsBehavior(result.behavior) || result.gauntlet.error != nil {
+            var actual = "\(EventText.events(result.received)) — \(result.behavior.rawValue)"
+            if !result.gauntlet.behaviorReason.isEmpty { actual += ": \(result.gauntlet.behaviorReason)" }
+            if let error = result.gauntlet.error { actual += " (error: \(error))" }
+            details.append(FailureDetail(field: "behavior", expected: EventText.expectedEvents(result), actual: actual))
+        }
+        if !policy.acceptsClose(result.behaviorClose) {
+            var actual = "\(EventText.actualClose(result)) — \(result.behaviorClose.rawValue)"
+            if !result.gauntlet.closeReason.isEmpty { actual += ": \(result.gauntlet.closeReason)" }
+            details.append(
+                FailureDetail(field: "behaviorClose", expected: EventText.expectedClose(result), actual: actual))
+        }
+        if details.isEmpty {
+            // Fails only through the expectations file (verdicts differ from the listing).
+            details.append(
+                FailureDetail(
+                    field: "behavior", expected: EventText.expectedEvents(result),
+                    actual: "\(result.behavior.rawValue) / \(result.behaviorClose.rawValue)"))
+        }
+        return details
+    }
+}
+
+extension FailureDetail {
+    /// Details for a judged case: a mismatch with its expectations entry comes first, then
+    /// whatever the policy rejects.
+    static func details(for judged: Evaluation.Case, policy: Policy) -> [FailureDetail] {
+        guard let result = judged.result else { return [] }
+        let verdicts = "\(result.behavior.rawValue) / \(result.behaviorClose.rawValue)"
+        guard let entry = judged.expectation, !entry.accepts(result.behavior, result.behaviorClose)
+            || judged.outcome == .unexpectedPass
+        else {
+            return details(for: result, policy: policy)
+        }
+        let listing = FailureDetail(
+            field: "behavior",
+            expected: "\(entry.acceptedDescription) as listed in the expectations file (\(entry.reason))",
+            actual: judged.outcome == .unexpectedPass ? "\(verdicts), which passes policy \(policy.rawValue)" : verdicts)
+        let policyFails = result.gauntlet.error != nil || !policy.passes(result.behavior, result.behaviorClose)
+        return [listing] + (policyFails ? details(for: result, policy: policy) : [])
+    }
+}
