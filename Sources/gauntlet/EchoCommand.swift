@@ -1,5 +1,6 @@
 import ArgumentParser
 import GauntletEngine
+import NIOCore
 import NIOPosix
 
 /// `gauntlet echo`: the strict reference echo server, standalone.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `gauntlet`: a WebSocket (RFC 6455) conformance suite and fuzzer.
 struct GauntletCommand: AsyncParsableCommand {
@@ -28,4 +29,24 @@ struct UsageError: Error, CustomStringConvertible {
     var message: String
     init(_ message: String) { self.message = message }
     var description: String { message }
+}
+
+extension GauntletCommand {
+    /// Parsing is ArgumentParser's (its usage errors already exit 64); our own usage and
+    /// configuration errors are mapped to 64 here so every subcommand behaves the same.
+    static func runMain() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as UsageError {
+            FileHandle.standardError.write(Data("gauntlet: error: \(error.message)\n".utf8))
+            Foundation.exit(ExitStatus.usage)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

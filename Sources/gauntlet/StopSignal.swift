@@ -6,7 +6,8 @@ import Synchronization
 /// end within their bound and reports are written); a second one exits at once with 130.
 final class StopSignal: Sendable {
     private let stopped = Atomic<Int>(0)
-    private let sources: Mutex<[DispatchSourceSignal]> = Mutex([])
+    // Kept alive for the life of the process; only touched once, at install time.
+    nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
 
     var isStopped: Bool { stopped.load(ordering: .relaxed) > 0 }
 
@@ -26,6 +27,6 @@ final class StopSignal: Sendable {
             source.resume()
             installed.append(source)
         }
-        sources.withLock { $0 = installed }
+        sources = installed
     }
 }

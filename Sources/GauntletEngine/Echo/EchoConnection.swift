@@ -18,6 +18,8 @@ final class EchoConnection: ChannelInboundHandler {
     private var inbound = ByteBuffer()
     private var reader: MessageReader
     private var closeTimer: Scheduled<Void>?
+    /// The last complete frame was a close: a violation in it ends the handshake at once.
+    private var lastFrameWasClose = false
 
     init(limits: EchoServer.Limits) {
         self.limits = limits
@@ -92,14 +94,14 @@ final class EchoConnection: ChannelInboundHandler {
                 handle(event, context: context)
             }
         } catch {
-            fail(context: context, code: error.closeCode)
+            fail(context: context, code: error.closeCode, inCloseFrame: lastFrameWasClose || Self.concernsClose(error))
         }
     }
 
     private func handle(_ event: MessageReader.Event, context: ChannelHandlerContext) {
         switch event {
-        case .frame:
-            break
+        case .frame(let frame):
+            lastFrameWasClose = frame.header.opcode == .close
         case .message(let opcode, let payload):
             guard state == .open else { return }
             send(Frame(opcode: opcode, payload: payload), context: context)
@@ -121,7 +123,15 @@ final class EchoConnection: ChannelInboundHandler {
 
     /// Fails the connection: a close with the violation's code, then TCP close once the client
     /// answers (or after a second, whichever is first).
-    private func fail(context: ChannelHandlerContext, code: UInt16) {
+    /// Header-level violations of a close frame arrive before any `.frame` event.
+    private static func concernsClose(_ violation: ProtocolViolation) -> Bool {
+        switch violation.kind {
+        case .controlFrameTooLong(let opcode, _), .fragmentedControlFrame(let opcode): return opcode == .close
+        default: return false
+        }
+    }
+
+    private func fail(context: ChannelHandlerContext, code: UInt16, inCloseFrame: Bool) {
         guard state == .open else {
             state = .closed
             context.close(promise: nil)
@@ -129,9 +139,16 @@ final class EchoConnection: ChannelInboundHandler {
         }
         state = .closing
         send(Frame(opcode: .close, payload: ClosePayload(code: code).encode()), context: context)
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        if inCloseFrame {
+            // The client already sent its close (an invalid one): our close completes the
+            // handshake, and a server closes TCP first (§7.1.1).
+            state = .closed
+            context.close(promise: nil)
+            return
+        }
+        let channel = context.channel
         closeTimer = context.eventLoop.scheduleTask(in: .seconds(1)) {
-            loopBound.value.close(promise: nil)
+            channel.close(promise: nil)
         }
     }
 
