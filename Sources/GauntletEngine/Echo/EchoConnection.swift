@@ -83,8 +83,9 @@ final class EchoConnection: ChannelInboundHandler {
     private func reject(context: ChannelHandlerContext, status: Int, reason: String, headers: [(String, String)]) {
         state = .closed
         let response = HandshakeResponse.rejecting(status: status, reason: reason, headers: headers)
+        let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(response.encode())).whenComplete { _ in
-            context.close(promise: nil)
+            channel.close(promise: nil)
         }
     }
 
