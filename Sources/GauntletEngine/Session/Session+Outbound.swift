@@ -4,11 +4,25 @@ import WebSocketWire
 
 /// Sending: Autobahn's write queue semantics, frames, and the stateful close path.
 extension Session {
-    /// One TCP write, flushed at once so chops become separate segments (TCP_NODELAY is on).
+    /// One write. `sync` pieces are flushed at once so they become their own segments
+    /// (TCP_NODELAY is on); other writes of the same event-loop turn are flushed together at the
+    /// end of the turn, as Twisted's transport coalesces them for Autobahn. Servers that race
+    /// an echo against a protocol error see the same segmentation as under Autobahn.
     func write(_ bytes: ByteBuffer, sync: Bool) {
         guard state != .closed else { return }
         log.txOctets(bytes, sync: sync)
-        channel.writeAndFlush(bytes, promise: nil)
+        if sync {
+            channel.writeAndFlush(bytes, promise: nil)
+            return
+        }
+        channel.write(bytes, promise: nil)
+        guard !flushPending else { return }
+        flushPending = true
+        let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        channel.eventLoop.execute {
+            loopBound.value.flushPending = false
+            loopBound.value.channel.flush()
+        }
     }
 
     /// Queues octets like Autobahn's `sendData`: chopped and `sync` pieces each get their own

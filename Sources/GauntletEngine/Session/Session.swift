@@ -27,6 +27,7 @@ final class Session {
     var inbound: ByteBuffer
     var sendQueue = CircularBuffer<(ByteBuffer, Bool)>()
     var draining = false
+    var flushPending = false
     var openedAt: NIODeadline?
     let startedAt = NIODeadline.now()
     var closeHandshakeTimer: Scheduled<Void>?
@@ -182,17 +183,16 @@ final class Session {
     // MARK: Helpers shared by the extensions
 
     func schedule(after seconds: Double, _ body: @escaping (Session) -> Void) {
-        let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
-            body(loopBound.value)
-        }
+        scheduleCancellable(after: seconds, body)
     }
 
+    /// Session and body stay on the channel's event loop; the bounds make that checkable.
     @discardableResult
     func scheduleCancellable(after seconds: Double, _ body: @escaping (Session) -> Void) -> Scheduled<Void> {
-        let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        let session = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        let work = NIOLoopBound(body, eventLoop: channel.eventLoop)
         return channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
-            body(loopBound.value)
+            work.value(session.value)
         }
     }
 
