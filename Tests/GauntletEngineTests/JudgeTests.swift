@@ -59,7 +59,9 @@ struct JudgeTests {
 
     @Test func silentPeerFailsOnlyTheCloseVerdict() {
         // The peer ignored a frame it must reject; our kill timer closed first.
-        let j = Judge.judge(Self.violationCase(), Self.record(closedByMe: true, remoteCode: 1000, failedByMe: true))
+        var record = Self.record(closedByMe: true, remoteCode: 1000, failedByMe: true)
+        record.localCloseCode = 1001
+        let j = Judge.judge(Self.violationCase(), record)
         #expect(j.behavior == .ok)
         #expect(j.behaviorClose == .failed)
         #expect(j.closeReason.contains("kill timer"))

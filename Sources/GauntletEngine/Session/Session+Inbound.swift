@@ -29,10 +29,10 @@ extension Session {
         case .frame(let frame):
             log.rxFrame(frame)
             if frame.header.opcode == .close, frame.payload.readableBytes >= 2,
-                let code = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt16.self),
-                CloseCode.isValidOnWire(code)
+                let code = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt16.self)
             {
-                // Autobahn stores a valid code before checking the reason's UTF-8.
+                // Autobahn stores the peer's code before validating it (or the reason), so an
+                // invalid code echoed back is judged as a WRONG CODE.
                 record.remoteCloseCode = code
             }
         case .message(let opcode, let payload):

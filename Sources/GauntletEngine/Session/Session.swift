@@ -108,9 +108,13 @@ final class Session {
         completion.succeed(record)
     }
 
+    /// A transport error (typically a reset by the peer) ends the connection, but Gauntlet did
+    /// not choose to drop it: `droppedByMe` stays as it is, as in Autobahn.
     func connectionFailed(_ error: Error) {
-        if record.connectionError == nil { record.connectionError = "connection error: \(error)" }
-        drop()
+        if record.connectionError == nil, !record.wasOpen {
+            record.connectionError = "connection error: \(error)"
+        }
+        channel.close(promise: nil)
     }
 
     // MARK: Opening handshake
