@@ -170,7 +170,9 @@ public struct FrameDecoder {
             throw ProtocolViolation(.maskedServerFrame, offset: base + 1)
         }
         let length7 = b1 & 0x7F
-        if opcode.isControl && length7 > 125 {
+        // With minimal lengths required, a 126/127 length field on a control frame can only mean
+        // more than 125 octets, so it fails here; otherwise wait for the real length below.
+        if opcode.isControl && length7 > 125 && configuration.requireMinimalLength {
             throw ProtocolViolation(.controlFrameTooLong(opcode, UInt64(length7)), offset: base + 1)
         }
 
@@ -200,6 +202,9 @@ public struct FrameDecoder {
         }
         if encoding != .minimal && configuration.requireMinimalLength {
             throw ProtocolViolation(.nonMinimalLength(length), offset: base + lastLengthOctet)
+        }
+        if opcode.isControl && length > 125 {
+            throw ProtocolViolation(.controlFrameTooLong(opcode, length), offset: base + lastLengthOctet)
         }
         if let limit = configuration.maxFramePayload, length > limit {
             throw ProtocolViolation(.frameTooLarge(declared: length, limit: limit), offset: base + lastLengthOctet)

@@ -66,6 +66,7 @@ public struct MessageReader {
     private var validatingText = false
 
     private var messageOpcode: Opcode?
+    private var messageIsFragmented = false
     private var message = ByteBuffer()
     private var utf8 = UTF8Validator()
 
@@ -85,8 +86,9 @@ public struct MessageReader {
     /// Octets fully processed so far.
     public var bytesConsumed: Int { decoder.bytesConsumed }
 
-    /// Whether a text or binary message has started and not yet received its final fragment.
-    public var isInsideFragmentedMessage: Bool { messageOpcode != nil }
+    /// Whether a data frame with FIN clear has been read and the message's final fragment has not
+    /// yet been read completely.
+    public var isInsideFragmentedMessage: Bool { messageIsFragmented }
 
     /// Queues more bytes of the stream.
     public mutating func append(_ bytes: ByteBuffer) {
@@ -143,6 +145,9 @@ public struct MessageReader {
             message = ByteBuffer()
             utf8.reset()
         }
+        if !h.opcode.isControl && !h.fin {
+            messageIsFragmented = true
+        }
         validatingText = !h.opcode.isControl && messageOpcode == .text && configuration.validateUTF8
     }
 
@@ -175,6 +180,7 @@ public struct MessageReader {
             }
             guard h.fin, let opcode = messageOpcode else { return }
             messageOpcode = nil
+            messageIsFragmented = false
             if validatingText && !utf8.isAtCodePointBoundary {
                 deferredFailure = ProtocolViolation(.invalidUTF8, offset: lastOctet)
                 return

@@ -114,7 +114,10 @@ struct MessageReaderTests {
         #expect(try reader.next() == .frame(Frame(opcode: .ping)))
         #expect(try reader.next() == .ping(ByteBuffer()))
         #expect(reader.bytesConsumed == 5)
-        reader.append(buffer(hex: "80 01 BB"))
+        reader.append(buffer(hex: "80 01"))
+        _ = try reader.next()
+        #expect(reader.isInsideFragmentedMessage, "the final fragment is not complete yet")
+        reader.append(buffer(hex: "BB"))
         _ = try reader.next()
         #expect(try reader.next() == .message(.binary, buffer(hex: "AA BB")))
         #expect(!reader.isInsideFragmentedMessage)
@@ -132,6 +135,7 @@ struct MessageReaderTests {
             if case .message(_, let payload) = event { messages.append(String(buffer: payload)) }
         }
         #expect(messages == (0..<1000).map { "message \($0)" })
+        #expect(!reader.isInsideFragmentedMessage)
         #expect(reader.bytesConsumed == wire.readableBytes)
     }
 }
