@@ -34,7 +34,9 @@ public struct FrameDecoder {
 
     /// One step of decoding.
     public enum Event: Hashable, Sendable {
-        /// A complete header; `offset` is the stream offset of the frame's first octet.
+        /// A complete header; `offset` is the stream offset of the frame's first octet. Its
+        /// `lengthEncoding` is `.minimal` when the length was written minimally, and otherwise
+        /// names the longer form actually used.
         case header(FrameHeader, offset: Int)
         /// The next unmasked chunk of the current frame's payload (never empty).
         case payload(ByteBuffer)

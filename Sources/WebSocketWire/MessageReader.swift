@@ -97,7 +97,12 @@ public struct MessageReader {
 
     /// Returns the next event, or `nil` when more bytes are needed.
     ///
-    /// After a violation has been thrown the reader stays failed and rethrows it.
+    /// Offsets of message-level violations: a data frame that breaks fragmentation rules fails at
+    /// its first octet; an oversized message at the last length octet of the frame that pushes it
+    /// over; bad UTF-8 at the offending octet, or at the final frame's last octet when the
+    /// message ends inside a code point; a bad close body at the octet that decides it (the only
+    /// octet, the second code octet, or the bad reason octet). After a violation has been thrown
+    /// the reader stays failed and rethrows it.
     public mutating func next() throws(ProtocolViolation) -> Event? {
         if let failure { throw failure }
         if !queued.isEmpty { return queued.removeFirst() }
