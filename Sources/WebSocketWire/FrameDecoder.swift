@@ -137,10 +137,9 @@ public struct FrameDecoder {
         let base = consumed
         let available = pending.readableBytes
         let start = pending.readerIndex
-        func byte(_ i: Int) -> UInt8 { pending.getInteger(at: start + i, as: UInt8.self)! }
 
         guard available >= 1 else { return nil }
-        let b0 = byte(0)
+        let b0 = pending.getInteger(at: start, as: UInt8.self)!
         let fin = b0 & 0x80 != 0
         let rsv = (b0 >> 4) & 0x7
         let opcode = Opcode(rawValue: b0)
@@ -163,7 +162,7 @@ public struct FrameDecoder {
         }
 
         guard available >= 2 else { return nil }
-        let b1 = byte(1)
+        let b1 = pending.getInteger(at: start + 1, as: UInt8.self)!
         let masked = b1 & 0x80 != 0
         if configuration.peerRole == .client && !masked {
             throw ProtocolViolation(.unmaskedClientFrame, offset: base + 1)
@@ -189,7 +188,7 @@ public struct FrameDecoder {
             encoding = length < 126 ? .extended16 : .minimal
         case 127:
             guard available >= 3 else { return nil }
-            let top = byte(2)
+            let top = pending.getInteger(at: start + 2, as: UInt8.self)!
             if top & 0x80 != 0 {
                 throw ProtocolViolation(.lengthTopBitSet(UInt64(top) << 56), offset: base + 2)
             }

@@ -58,7 +58,8 @@ public struct MessageReader {
     private var failure: ProtocolViolation?
     /// A message-level violation found on a complete frame, thrown once its `.frame` is out.
     private var deferredFailure: ProtocolViolation?
-    private var queued: [Event] = []
+    /// The event a completed frame produces after its `.frame` event.
+    private var followUp: Event?
 
     private var header: FrameHeader?
     private var framePayload = ByteBuffer()
@@ -105,7 +106,10 @@ public struct MessageReader {
     /// the reader stays failed and rethrows it.
     public mutating func next() throws(ProtocolViolation) -> Event? {
         if let failure { throw failure }
-        if !queued.isEmpty { return queued.removeFirst() }
+        if let event = followUp {
+            followUp = nil
+            return event
+        }
         if let deferred = deferredFailure { throw fail(deferred) }
         while true {
             let event: FrameDecoder.Event?
@@ -129,15 +133,14 @@ public struct MessageReader {
                     framePayload.writeImmutableBuffer(chunk)
                 }
             case .frameEnd:
-                finishFrame()
-                if !queued.isEmpty { return queued.removeFirst() }
+                if let frame = finishFrame() { return .frame(frame) }
             }
         }
     }
 
     private mutating func fail(_ violation: ProtocolViolation) -> ProtocolViolation {
         failure = violation
-        queued.removeAll()
+        followUp = nil
         return violation
     }
 
@@ -156,23 +159,24 @@ public struct MessageReader {
         validatingText = !h.opcode.isControl && messageOpcode == .text && configuration.validateUTF8
     }
 
-    private mutating func finishFrame() {
-        guard let h = header else { return }
+    /// Completes the current frame, queuing what it means as `followUp`, and returns it.
+    private mutating func finishFrame() -> Frame? {
+        guard let h = header else { return nil }
         header = nil
         let payload = framePayload
         framePayload = ByteBuffer()
-        queued.append(.frame(Frame(header: h, payload: payload)))
+        let frame = Frame(header: h, payload: payload)
         // The last octet of the frame: where a problem only visible at its end becomes certain.
         let lastOctet = decoder.bytesConsumed - 1
         switch h.opcode {
         case .ping:
-            queued.append(.ping(payload))
+            followUp = .ping(payload)
         case .pong:
-            queued.append(.pong(payload))
+            followUp = .pong(payload)
         case .close:
             switch ClosePayload.parseLocating(payload) {
             case .success(let close):
-                queued.append(.close(close))
+                followUp = .close(close)
             case .failure(let problem):
                 let payloadStart = lastOctet + 1 - payload.readableBytes
                 deferredFailure = ProtocolViolation(problem.kind, offset: payloadStart + problem.index)
@@ -183,15 +187,16 @@ public struct MessageReader {
             } else {
                 message.writeImmutableBuffer(payload)
             }
-            guard h.fin, let opcode = messageOpcode else { return }
+            guard h.fin, let opcode = messageOpcode else { return frame }
             messageOpcode = nil
             messageIsFragmented = false
             if validatingText && !utf8.isAtCodePointBoundary {
                 deferredFailure = ProtocolViolation(.invalidUTF8, offset: lastOctet)
-                return
+                return frame
             }
-            queued.append(.message(opcode, message))
+            followUp = .message(opcode, message)
             message = ByteBuffer()
         }
+        return frame
     }
 }
