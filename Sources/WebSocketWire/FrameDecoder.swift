@@ -34,7 +34,9 @@ public struct FrameDecoder {
 
     /// One step of decoding.
     public enum Event: Hashable, Sendable {
-        /// A complete header; `offset` is the stream offset of the frame's first octet.
+        /// A complete header; `offset` is the stream offset of the frame's first octet. Its
+        /// `lengthEncoding` is `.minimal` when the length was written minimally, and otherwise
+        /// names the longer form actually used.
         case header(FrameHeader, offset: Int)
         /// The next unmasked chunk of the current frame's payload (never empty).
         case payload(ByteBuffer)
@@ -135,10 +137,9 @@ public struct FrameDecoder {
         let base = consumed
         let available = pending.readableBytes
         let start = pending.readerIndex
-        func byte(_ i: Int) -> UInt8 { pending.getInteger(at: start + i, as: UInt8.self)! }
 
         guard available >= 1 else { return nil }
-        let b0 = byte(0)
+        let b0 = pending.getInteger(at: start, as: UInt8.self)!
         let fin = b0 & 0x80 != 0
         let rsv = (b0 >> 4) & 0x7
         let opcode = Opcode(rawValue: b0)
@@ -161,7 +162,7 @@ public struct FrameDecoder {
         }
 
         guard available >= 2 else { return nil }
-        let b1 = byte(1)
+        let b1 = pending.getInteger(at: start + 1, as: UInt8.self)!
         let masked = b1 & 0x80 != 0
         if configuration.peerRole == .client && !masked {
             throw ProtocolViolation(.unmaskedClientFrame, offset: base + 1)
@@ -170,7 +171,9 @@ public struct FrameDecoder {
             throw ProtocolViolation(.maskedServerFrame, offset: base + 1)
         }
         let length7 = b1 & 0x7F
-        if opcode.isControl && length7 > 125 {
+        // With minimal lengths required, a 126/127 length field on a control frame can only mean
+        // more than 125 octets, so it fails here; otherwise wait for the real length below.
+        if opcode.isControl && length7 > 125 && configuration.requireMinimalLength {
             throw ProtocolViolation(.controlFrameTooLong(opcode, UInt64(length7)), offset: base + 1)
         }
 
@@ -185,7 +188,7 @@ public struct FrameDecoder {
             encoding = length < 126 ? .extended16 : .minimal
         case 127:
             guard available >= 3 else { return nil }
-            let top = byte(2)
+            let top = pending.getInteger(at: start + 2, as: UInt8.self)!
             if top & 0x80 != 0 {
                 throw ProtocolViolation(.lengthTopBitSet(UInt64(top) << 56), offset: base + 2)
             }
@@ -200,6 +203,9 @@ public struct FrameDecoder {
         }
         if encoding != .minimal && configuration.requireMinimalLength {
             throw ProtocolViolation(.nonMinimalLength(length), offset: base + lastLengthOctet)
+        }
+        if opcode.isControl && length > 125 {
+            throw ProtocolViolation(.controlFrameTooLong(opcode, length), offset: base + lastLengthOctet)
         }
         if let limit = configuration.maxFramePayload, length > limit {
             throw ProtocolViolation(.frameTooLarge(declared: length, limit: limit), offset: base + lastLengthOctet)

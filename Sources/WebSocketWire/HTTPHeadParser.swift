@@ -8,12 +8,14 @@ enum HTTPHeadParser {
     /// Lines longer than this are cut in error messages so a huge bad line cannot bloat a report.
     static let quotedLineLimit = 200
 
-    /// Returns the start line and headers, or `nil` when the head is not complete yet.
+    /// Returns the start line, headers and the head's length in octets, or `nil` when the head is
+    /// not complete yet. Nothing is consumed: the caller does that once the start line checks out,
+    /// so a rejected head leaves the buffer as it was.
     static func parse(
-        _ buffer: inout ByteBuffer,
+        _ buffer: ByteBuffer,
         limits: HTTPLimits,
         malformedStartLine: (String) -> HandshakeError
-    ) throws(HandshakeError) -> (startLine: String, headers: HTTPHeaders)? {
+    ) throws(HandshakeError) -> (startLine: String, headers: HTTPHeaders, length: Int)? {
         let readable = buffer.readableBytes
         let searchLength = min(readable, limits.maxHeaderBytes)
         let bytes = buffer.getBytes(at: buffer.readerIndex, length: searchLength) ?? []
@@ -35,8 +37,7 @@ enum HTTPHeadParser {
         for line in lines.dropFirst() {
             headers.add(try field(line))
         }
-        buffer.moveReaderIndex(forwardBy: end + 4)
-        return (HTTPGrammar.latin1(startBytes), headers)
+        return (HTTPGrammar.latin1(startBytes), headers, end + 4)
     }
 
     /// Index of the CRLFCRLF that ends the head, if present.

@@ -62,7 +62,7 @@ public struct HandshakeRequest: Hashable, Sendable {
     ) throws(HandshakeError) -> HandshakeRequest? {
         guard
             let head = try HTTPHeadParser.parse(
-                &buffer, limits: limits, malformedStartLine: HandshakeError.malformedRequestLine)
+                buffer, limits: limits, malformedStartLine: HandshakeError.malformedRequestLine)
         else { return nil }
         let parts = head.startLine.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, HTTPGrammar.isToken(parts[0]), !parts[1].isEmpty,
@@ -70,6 +70,7 @@ public struct HandshakeRequest: Hashable, Sendable {
         else {
             throw .malformedRequestLine(head.startLine)
         }
+        buffer.moveReaderIndex(forwardBy: head.length)
         return HandshakeRequest(method: parts[0], target: parts[1], version: parts[2], headers: head.headers)
     }
 

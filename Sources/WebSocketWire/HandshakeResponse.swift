@@ -28,7 +28,7 @@ public struct HandshakeResponse: Hashable, Sendable {
     ) throws(HandshakeError) -> HandshakeResponse? {
         guard
             let head = try HTTPHeadParser.parse(
-                &buffer, limits: limits, malformedStartLine: HandshakeError.malformedStatusLine)
+                buffer, limits: limits, malformedStartLine: HandshakeError.malformedStatusLine)
         else { return nil }
         let line = head.startLine
         let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
@@ -39,6 +39,7 @@ public struct HandshakeResponse: Hashable, Sendable {
         else {
             throw .malformedStatusLine(line)
         }
+        buffer.moveReaderIndex(forwardBy: head.length)
         return HandshakeResponse(
             status: status, reason: parts.count == 3 ? parts[2] : "", version: parts[0], headers: head.headers)
     }

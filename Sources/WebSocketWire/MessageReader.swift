@@ -58,7 +58,8 @@ public struct MessageReader {
     private var failure: ProtocolViolation?
     /// A message-level violation found on a complete frame, thrown once its `.frame` is out.
     private var deferredFailure: ProtocolViolation?
-    private var queued: [Event] = []
+    /// The event a completed frame produces after its `.frame` event.
+    private var followUp: Event?
 
     private var header: FrameHeader?
     private var framePayload = ByteBuffer()
@@ -66,6 +67,7 @@ public struct MessageReader {
     private var validatingText = false
 
     private var messageOpcode: Opcode?
+    private var messageIsFragmented = false
     private var message = ByteBuffer()
     private var utf8 = UTF8Validator()
 
@@ -85,8 +87,9 @@ public struct MessageReader {
     /// Octets fully processed so far.
     public var bytesConsumed: Int { decoder.bytesConsumed }
 
-    /// Whether a text or binary message has started and not yet received its final fragment.
-    public var isInsideFragmentedMessage: Bool { messageOpcode != nil }
+    /// Whether a data frame with FIN clear has been read and the message's final fragment has not
+    /// yet been read completely.
+    public var isInsideFragmentedMessage: Bool { messageIsFragmented }
 
     /// Queues more bytes of the stream.
     public mutating func append(_ bytes: ByteBuffer) {
@@ -95,10 +98,18 @@ public struct MessageReader {
 
     /// Returns the next event, or `nil` when more bytes are needed.
     ///
-    /// After a violation has been thrown the reader stays failed and rethrows it.
+    /// Offsets of message-level violations: a data frame that breaks fragmentation rules fails at
+    /// its first octet; an oversized message at the last length octet of the frame that pushes it
+    /// over; bad UTF-8 at the offending octet, or at the final frame's last octet when the
+    /// message ends inside a code point; a bad close body at the octet that decides it (the only
+    /// octet, the second code octet, or the bad reason octet). After a violation has been thrown
+    /// the reader stays failed and rethrows it.
     public mutating func next() throws(ProtocolViolation) -> Event? {
         if let failure { throw failure }
-        if !queued.isEmpty { return queued.removeFirst() }
+        if let event = followUp {
+            followUp = nil
+            return event
+        }
         if let deferred = deferredFailure { throw fail(deferred) }
         while true {
             let event: FrameDecoder.Event?
@@ -122,15 +133,14 @@ public struct MessageReader {
                     framePayload.writeImmutableBuffer(chunk)
                 }
             case .frameEnd:
-                finishFrame()
-                if !queued.isEmpty { return queued.removeFirst() }
+                if let frame = finishFrame() { return .frame(frame) }
             }
         }
     }
 
     private mutating func fail(_ violation: ProtocolViolation) -> ProtocolViolation {
         failure = violation
-        queued.removeAll()
+        followUp = nil
         return violation
     }
 
@@ -143,26 +153,30 @@ public struct MessageReader {
             message = ByteBuffer()
             utf8.reset()
         }
+        if !h.opcode.isControl && !h.fin {
+            messageIsFragmented = true
+        }
         validatingText = !h.opcode.isControl && messageOpcode == .text && configuration.validateUTF8
     }
 
-    private mutating func finishFrame() {
-        guard let h = header else { return }
+    /// Completes the current frame, queuing what it means as `followUp`, and returns it.
+    private mutating func finishFrame() -> Frame? {
+        guard let h = header else { return nil }
         header = nil
         let payload = framePayload
         framePayload = ByteBuffer()
-        queued.append(.frame(Frame(header: h, payload: payload)))
+        let frame = Frame(header: h, payload: payload)
         // The last octet of the frame: where a problem only visible at its end becomes certain.
         let lastOctet = decoder.bytesConsumed - 1
         switch h.opcode {
         case .ping:
-            queued.append(.ping(payload))
+            followUp = .ping(payload)
         case .pong:
-            queued.append(.pong(payload))
+            followUp = .pong(payload)
         case .close:
             switch ClosePayload.parseLocating(payload) {
             case .success(let close):
-                queued.append(.close(close))
+                followUp = .close(close)
             case .failure(let problem):
                 let payloadStart = lastOctet + 1 - payload.readableBytes
                 deferredFailure = ProtocolViolation(problem.kind, offset: payloadStart + problem.index)
@@ -173,14 +187,16 @@ public struct MessageReader {
             } else {
                 message.writeImmutableBuffer(payload)
             }
-            guard h.fin, let opcode = messageOpcode else { return }
+            guard h.fin, let opcode = messageOpcode else { return frame }
             messageOpcode = nil
+            messageIsFragmented = false
             if validatingText && !utf8.isAtCodePointBoundary {
                 deferredFailure = ProtocolViolation(.invalidUTF8, offset: lastOctet)
-                return
+                return frame
             }
-            queued.append(.message(opcode, message))
+            followUp = .message(opcode, message)
             message = ByteBuffer()
         }
+        return frame
     }
 }

@@ -19,9 +19,9 @@ public struct ProtocolViolation: Error, Hashable, Sendable, CustomStringConverti
         case maskedServerFrame
         /// A control frame with FIN clear (§5.5).
         case fragmentedControlFrame(Opcode)
-        /// A control frame whose length exceeds 125. When the 7-bit field already says 126 or 127
-        /// the violation is certain before the extended length arrives, and that field value is
-        /// what is carried.
+        /// A control frame whose length exceeds 125. When minimal lengths are required, a 7-bit
+        /// field of 126 or 127 makes the violation certain before the extended length arrives,
+        /// and that field value is what is carried; otherwise the extended length is.
         case controlFrameTooLong(Opcode, UInt64)
         /// A continuation frame with no fragmented message in progress (§5.4).
         case unexpectedContinuation
