@@ -127,6 +127,15 @@ public struct Evaluation: Sendable {
             return make(.pass, "\(verdicts) passes policy \(policy.rawValue)")
         }
         let listed = "listed as \(entry.acceptedDescription) (\(entry.reason))"
+        if entry.accepted == .failing {
+            if passes {
+                return make(
+                    .unexpectedPass,
+                    "unexpected pass: \(listed) but now \(verdicts) passes policy \(policy.rawValue); "
+                        + "remove the entry")
+            }
+            return make(.expectedFailure, "expected failure, \(listed): \(failure)")
+        }
         if entry.accepts(result.behavior, result.behaviorClose) {
             if passes {
                 return make(.pass, "\(verdicts) passes policy \(policy.rawValue), \(listed)")
