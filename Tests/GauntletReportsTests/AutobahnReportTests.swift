@@ -169,3 +169,41 @@ struct AutobahnReportTests {
         #expect(throws: ReportIOError.missingIndex(directory.path)) { try AutobahnReport.read(from: directory) }
     }
 }
+
+@Suite("Lone surrogate repair")
+struct LoneSurrogateRepairTests {
+    @Test(
+        "lone surrogate escapes become U+FFFD; pairs, escaped backslashes and other text stay",
+        arguments: [
+            (#""\ud800edited""#, "\u{FFFD}edited"),
+            (#""a\uDC00b""#, "a\u{FFFD}b"),
+            (#""\ud93f\udffe""#, "\u{5FFFE}"),
+            (#""\\ud800""#, "\\ud800"),
+            (#""\u00e9\n""#, "é\n"),
+            (#""\ud800""#, "\u{FFFD}"),
+            (#""\ud800\u0041""#, "\u{FFFD}A"),
+        ])
+    func repairs(json: String, expected: String) throws {
+        let repaired = LoneSurrogateRepair.repair(Data(json.utf8))
+        #expect(try JSONDecoder().decode(String.self, from: repaired) == expected)
+    }
+
+    @Test("Autobahn's case 6.3.1 wire log with a lone surrogate reads")
+    func readsCaseWithLoneSurrogate() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try AutobahnReport.write([AgentRun(agent: "a", url: nil, results: [makeResult(agent: "a", id: "6.3.1")])], to: directory)
+        let file = directory.appendingPathComponent("a_case_6_3_1.json")
+        // Splice Autobahn's exact record into the file the way Python's json module writes it.
+        let original = try String(contentsOf: file, encoding: .utf8)
+        let emptyWirelog = try NSRegularExpression(pattern: #""wirelog" ?: ?\[\s*\]"#)
+        let record = #""wirelog": [["TF", [20, "\u03ba\u1f79\u03c3\u03bc\u03b5\ud800edited"], 1, true, 0, "5ad07c69", null, null, false]]"#
+        let text = emptyWirelog.stringByReplacingMatches(
+            in: original, range: NSRange(original.startIndex..., in: original),
+            withTemplate: NSRegularExpression.escapedTemplate(for: record))
+        #expect(text.contains(#"\ud800edited"#))
+        try Data(text.utf8).write(to: file)
+        let result = try #require(try AutobahnReport.read(from: directory).first?.results.first)
+        #expect(result.wirelog.first?[1] == [20, "κόσμε\u{FFFD}edited"])
+    }
+}

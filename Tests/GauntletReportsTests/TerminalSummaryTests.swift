@@ -31,11 +31,19 @@ struct TerminalSummaryTests {
         #expect(text.contains("✗ 7.9.1  Case 7.9.1  [test-agent]\n"))
         #expect(text.contains("    RFC 6455 §5.6 MUST\n"))
         #expect(text.contains("    Expected: OK: text message \"Hello\"\n"))
-        #expect(text.contains("    Actual:   text message \"Hello\" — FAILED: echo did not match\n"))
+        #expect(text.contains("    Actual:   nothing — FAILED: echo did not match\n"))
         #expect(text.contains("    Expected: close code 1000, Gauntlet closes first, clean TCP close\n"))
         #expect(text.contains("    Actual:   peer sent close code 1000, Gauntlet closed first, not clean (peer did not close)"))
         #expect(text.contains("    Report:   /tmp/reports/test_agent_case_7_9_1.html\n"))
         #expect(!text.contains("✗ 6.4.1"))
+    }
+
+    @Test("when the events matched, Expected states the case's expectation instead of the events")
+    func eventsMatched() {
+        let run = AgentRun(
+            agent: "a", url: nil, results: [makeResult(agent: "a", id: "7.9.2", behavior: .failed, close: .wrongCode)])
+        let text = Self.render([run])
+        #expect(text.contains("    Expected: Receive the echo.\n    Actual:   text message \"Hello\" — FAILED"))
     }
 
     @Test("category table counts per column")

@@ -76,7 +76,8 @@ func sampleRun(agent: String = "test-agent") -> AgentRun {
             makeResult(
                 agent: agent, id: "6.4.1", behavior: .nonStrict, categoryTitle: "UTF-8 Handling"),
             makeResult(
-                agent: agent, id: "7.9.1", behavior: .failed, close: .wrongCode, categoryTitle: "Close Handling"),
+                agent: agent, id: "7.9.1", behavior: .failed, close: .wrongCode, categoryTitle: "Close Handling",
+                received: []),
             makeResult(
                 agent: agent, id: "7.13.1", behavior: .informational, close: .informational,
                 categoryTitle: "Close Handling"),

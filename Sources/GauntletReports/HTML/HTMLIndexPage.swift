@@ -24,7 +24,8 @@ struct HTMLIndexPage {
         out += "<th>not run</th></tr></thead>\n<tbody>\n"
         for run in runs {
             let totals = evaluation.totals(agent: run.agent)
-            out += "<tr><th>\(h(run.agent))</th><td>\(h(run.url ?? "(Gauntlet as server)"))</td>"
+            // No URL: Gauntlet was the server, or the directory came from Autobahn, which does not record it.
+            out += "<tr><th>\(h(run.agent))</th><td>\(run.url.map(h) ?? "<span class=\"muted\">–</span>")</td>"
             for behavior in Behavior.allCases {
                 out += "<td class=\"num\">\(run.results.filter { $0.behavior == behavior }.count)</td>"
             }
@@ -71,7 +72,7 @@ struct HTMLIndexPage {
                 out += "<tr class=\"cat\"><th colspan=\"\(2 + 2 * runs.count)\">"
                 out += "\(h(row.category)) · \(h(row.categoryTitle))</th></tr>\n"
             }
-            out += "<tr><td class=\"id\">\(h(row.id))</td><td>\(h(row.title))</td>"
+            out += "<tr><td class=\"id\">\(h(row.id))</td><td class=\"t\" title=\"\(h(row.title))\">\(h(row.title))</td>"
             for run in runs {
                 out += cells(for: row.id, in: run, result: byID[run.agent]?[row.id])
             }
@@ -96,9 +97,7 @@ struct HTMLIndexPage {
         if result.reportTime { behavior += "<span class=\"ms\">\(result.duration) ms</span>" }
         behavior += "</a></td>"
         var close = "<td class=\"v \(HTMLStyle.cssClass(result.behaviorClose))\(outcomeClass)\"\(tip)>"
-        close += "<a href=\"\(link)\">\(h(result.behaviorClose.rawValue))"
-        if let code = result.remoteCloseCode { close += "<span class=\"ms\">\(code)</span>" }
-        close += "</a></td>"
+        close += "<a href=\"\(link)\">\(h(result.behaviorClose.rawValue))</a></td>"
         return behavior + close
     }
 }
