@@ -79,12 +79,15 @@ struct AutobahnReportTests {
         let index = try JSONDecoder().decode(
             [String: [String: IndexEntry]].self, from: Data(contentsOf: directory.appendingPathComponent("index.json")))
         let row = try #require(index["test-agent"]?["7.9.1"])
-        #expect(row == IndexEntry(
-            behavior: .failed, behaviorClose: .wrongCode, duration: 3, remoteCloseCode: 1000,
-            reportfile: "test_agent_case_7_9_1.json"))
+        #expect(
+            row
+                == IndexEntry(
+                    behavior: .failed, behaviorClose: .wrongCode, duration: 3, remoteCloseCode: 1000,
+                    reportfile: "test_agent_case_7_9_1.json"))
 
-        let manifest = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: directory.appendingPathComponent("gauntlet-run.json"))) as? [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: directory.appendingPathComponent("gauntlet-run.json"))) as? [String: Any]
         let entry = try #require(manifest?["test-agent"] as? [String: Any])
         #expect(entry["notRun"] as? [String] == ["13.1.1"])
         #expect(entry["finished"] as? Bool == false)
@@ -109,7 +112,9 @@ struct AutobahnReportTests {
     func collision() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let runs = ["py-ws", "py_ws"].map { AgentRun(agent: $0, url: nil, results: [makeResult(agent: $0, id: "1.1.1")]) }
+        let runs = ["py-ws", "py_ws"].map {
+            AgentRun(agent: $0, url: nil, results: [makeResult(agent: $0, id: "1.1.1")])
+        }
         #expect(throws: ReportIOError.agentNameCollision("py-ws", "py_ws", cleaned: "py_ws")) {
             try AutobahnReport.write(runs, to: directory)
         }
@@ -192,12 +197,14 @@ struct LoneSurrogateRepairTests {
     func readsCaseWithLoneSurrogate() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try AutobahnReport.write([AgentRun(agent: "a", url: nil, results: [makeResult(agent: "a", id: "6.3.1")])], to: directory)
+        try AutobahnReport.write(
+            [AgentRun(agent: "a", url: nil, results: [makeResult(agent: "a", id: "6.3.1")])], to: directory)
         let file = directory.appendingPathComponent("a_case_6_3_1.json")
         // Splice Autobahn's exact record into the file the way Python's json module writes it.
         let original = try String(contentsOf: file, encoding: .utf8)
         let emptyWirelog = try NSRegularExpression(pattern: #""wirelog" ?: ?\[\s*\]"#)
-        let record = #""wirelog": [["TF", [20, "\u03ba\u1f79\u03c3\u03bc\u03b5\ud800edited"], 1, true, 0, "5ad07c69", null, null, false]]"#
+        let record =
+            #""wirelog": [["TF", [20, "\u03ba\u1f79\u03c3\u03bc\u03b5\ud800edited"], 1, true, 0, "5ad07c69", null, null, false]]"#
         let text = emptyWirelog.stringByReplacingMatches(
             in: original, range: NSRange(original.startIndex..., in: original),
             withTemplate: NSRegularExpression.escapedTemplate(for: record))

@@ -56,8 +56,10 @@ struct ChromiumTests {
             #expect(dom.contains("</html>"), "Chromium produced no DOM for \(page.lastPathComponent)")
             #expect(!dom.contains("data-pwned=\""), "payload executed in \(page.lastPathComponent)")
             // The payload is still there, as text: serialized DOM escapes < > & in text nodes.
-            #expect(dom.contains("&lt;script&gt;document.documentElement.setAttribute('data-pwned','1')&lt;/script&gt;"))
-            #expect(dom.contains("&lt;img src=x onerror=\"document.documentElement.setAttribute('data-pwned','2')\"&gt;"))
+            #expect(
+                dom.contains("&lt;script&gt;document.documentElement.setAttribute('data-pwned','1')&lt;/script&gt;"))
+            #expect(
+                dom.contains("&lt;img src=x onerror=\"document.documentElement.setAttribute('data-pwned','2')\"&gt;"))
             #expect(!dom.contains("<img"))
             #expect(!dom.lowercased().contains("<script"))
         }

@@ -37,7 +37,8 @@ struct EvaluationTests {
 
     @Test("a case that could not be judged never passes")
     func errorFails() {
-        let run = AgentRun(agent: "a", url: nil, results: [makeResult(agent: "a", id: "1.1.1", error: "connection refused")])
+        let run = AgentRun(
+            agent: "a", url: nil, results: [makeResult(agent: "a", id: "1.1.1", error: "connection refused")])
         let evaluation = Evaluation(runs: [run], policy: .lenient)
         #expect(evaluation.cases[0].outcome == .fail)
         #expect(evaluation.cases[0].explanation.contains("connection refused"))

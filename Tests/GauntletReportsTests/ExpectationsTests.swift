@@ -56,7 +56,10 @@ struct ExpectationsTests {
                 #"{"cases": {"7.1.1": {"behaviorClose": "WRONG_CODE", "reason": "x"}}}"#,
                 #"cases["7.1.1"].behaviorClose"#, "WRONG CODE"
             ),
-            (#"{"cases": {"7.1.1": {"behaviour": "OK", "reason": "x"}}}"#, #"cases["7.1.1"].behaviour"#, "unknown field"),
+            (
+                #"{"cases": {"7.1.1": {"behaviour": "OK", "reason": "x"}}}"#, #"cases["7.1.1"].behaviour"#,
+                "unknown field"
+            ),
             (#"{"cases": {"7.1.1": {"outcome": "pass", "reason": "x"}}}"#, #"cases["7.1.1"].outcome"#, "only outcome"),
             (
                 #"{"cases": {"7.1.1": {"outcome": "fail", "behavior": "OK", "reason": "x"}}}"#,
@@ -120,6 +123,8 @@ struct ExpectationsTests {
         #expect(expectations.entries.allSatisfy { $0.agent != nil })
         #expect(Evaluation(runs: runs, policy: .strict, expectations: expectations).succeeded)
         #expect(expectations.entry(agent: "good", id: "7.9.1") == nil)
-        #expect(expectations.entry(agent: "bad", id: "6.4.1")?.accepted == .verdicts(behavior: .nonStrict, behaviorClose: .ok))
+        #expect(
+            expectations.entry(agent: "bad", id: "6.4.1")?.accepted
+                == .verdicts(behavior: .nonStrict, behaviorClose: .ok))
     }
 }

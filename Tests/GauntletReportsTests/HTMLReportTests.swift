@@ -6,7 +6,8 @@ import Testing
 
 @Suite("HTML report")
 struct HTMLReportTests {
-    static let escapedHostile = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;&amp;"
+    static let escapedHostile =
+        "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;&amp;"
 
     static let ownTags: Set<String> = [
         "!doctype", "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "a", "b", "span",
@@ -143,7 +144,9 @@ struct HTMLReportTests {
         Self.assertInert(page)
     }
 
-    @Test("case page names", arguments: [("py-websockets", "3.4", "py_websockets_case_3_4.html"), ("../x", "1.1.1", "x_case_1_1_1.html")])
+    @Test(
+        "case page names",
+        arguments: [("py-websockets", "3.4", "py_websockets_case_3_4.html"), ("../x", "1.1.1", "x_case_1_1_1.html")])
     func pageNames(agent: String, id: String, expected: String) {
         #expect(HTMLReport.casePageName(agent: agent, id: CaseID(id)) == expected)
     }

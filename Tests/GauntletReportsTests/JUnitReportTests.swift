@@ -85,7 +85,8 @@ struct JUnitReportTests {
     @Test("testcase naming, time in seconds, failure type and Expected/Actual body")
     func testcaseContent() throws {
         let run = sampleRun()
-        let root = try Self.parse(JUnitReport.render(runs: [run], evaluation: Evaluation(runs: [run], policy: .standard)))
+        let root = try Self.parse(
+            JUnitReport.render(runs: [run], evaluation: Evaluation(runs: [run], policy: .standard)))
         let cases = Self.children(root, "testsuite").flatMap { Self.children($0, "testcase") }
         let limits = try #require(cases.first { $0.attribute(forName: "name")?.stringValue == "9.1.1 Case 9.1.1" })
         #expect(limits.attribute(forName: "time")?.stringValue == "1.234")
@@ -97,7 +98,9 @@ struct JUnitReportTests {
         #expect(body.hasPrefix("Expected: OK: text message \"Hello\"\nActual: "))
         #expect(body.contains("\n\nExpected: close code 1000, Gauntlet closes first, clean TCP close\nActual: "))
         let skipped = try #require(cases.first { $0.attribute(forName: "name")?.stringValue == "13.1.1" })
-        #expect(Self.children(skipped, "skipped").first?.attribute(forName: "message")?.stringValue?.hasPrefix("not run") == true)
+        #expect(
+            Self.children(skipped, "skipped").first?.attribute(forName: "message")?.stringValue?.hasPrefix("not run")
+                == true)
     }
 
     @Test("hostile and XML-illegal text is escaped or stripped and parses back verbatim")

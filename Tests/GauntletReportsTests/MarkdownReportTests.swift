@@ -14,10 +14,14 @@ struct MarkdownReportTests {
         #expect(markdown.contains("| test-agent | 1 Framing | 3 | 0 | 0 | 0 | 0 | 0 | 0 |"))
         #expect(markdown.contains("| test-agent | 6 UTF-8 Handling | 0 | 1 | 0 | 0 | 0 | 0 | 0 |"))
         #expect(markdown.contains("| test-agent | 7 Close Handling | 0 | 0 | 1 | 0 | 1 | 0 | 0 |"))
-        #expect(markdown.contains("| test-agent | 12 WebSocket Compression (different payloads) | 0 | 0 | 0 | 1 | 0 | 0 | 0 |"))
+        #expect(
+            markdown.contains(
+                "| test-agent | 12 WebSocket Compression (different payloads) | 0 | 0 | 0 | 1 | 0 | 0 | 0 |"))
         #expect(markdown.contains("| test-agent | **Total** | 4 | 1 | 1 | 1 | 1 | 0 | 1 |"))
         #expect(markdown.contains("### Failing cases (1)"))
-        #expect(markdown.contains("| test-agent | 7.9.1 | Case 7.9.1 | FAILED | WRONG CODE | behavior FAILED: echo did not match;"))
+        #expect(
+            markdown.contains(
+                "| test-agent | 7.9.1 | Case 7.9.1 | FAILED | WRONG CODE | behavior FAILED: echo did not match;"))
     }
 
     @Test("server text cannot break the table, open code spans, links or HTML")

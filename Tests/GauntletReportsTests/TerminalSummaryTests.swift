@@ -33,7 +33,9 @@ struct TerminalSummaryTests {
         #expect(text.contains("    Expected: OK: text message \"Hello\"\n"))
         #expect(text.contains("    Actual:   nothing — FAILED: echo did not match\n"))
         #expect(text.contains("    Expected: close code 1000, Gauntlet closes first, clean TCP close\n"))
-        #expect(text.contains("    Actual:   peer sent close code 1000, Gauntlet closed first, not clean (peer did not close)"))
+        #expect(
+            text.contains(
+                "    Actual:   peer sent close code 1000, Gauntlet closed first, not clean (peer did not close)"))
         #expect(text.contains("    Report:   /tmp/reports/test_agent_case_7_9_1.html\n"))
         #expect(!text.contains("✗ 6.4.1"))
     }
@@ -70,12 +72,15 @@ struct TerminalSummaryTests {
 
     @Test("verbose lists expected failures, non-strict passes, skipped and not-run cases")
     func verbose() throws {
-        let expectations = try Expectations.parse(Data(#"{"cases": {"7.9.1": {"outcome": "fail", "reason": "known"}}}"#.utf8))
+        let expectations = try Expectations.parse(
+            Data(#"{"cases": {"7.9.1": {"outcome": "fail", "reason": "known"}}}"#.utf8))
         let runs = [sampleRun()]
         let text = TerminalSummary.render(
             runs: runs, evaluation: Evaluation(runs: runs, policy: .standard, expectations: expectations),
             policy: .standard, reportDirectory: nil, verbose: true, color: false)
-        #expect(text.contains("Expected failures (1)\n  7.9.1  Case 7.9.1  [test-agent]: expected failure, listed as fail (known)"))
+        #expect(
+            text.contains(
+                "Expected failures (1)\n  7.9.1  Case 7.9.1  [test-agent]: expected failure, listed as fail (known)"))
         #expect(text.contains("Non-strict passes (1)\n  6.4.1"))
         #expect(text.contains("Skipped (1)\n  12.1.1"))
         #expect(text.contains("Not run (1)\n  13.1.1"))

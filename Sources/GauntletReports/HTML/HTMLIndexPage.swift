@@ -9,7 +9,8 @@ struct HTMLIndexPage {
         var out = HTMLStyle.head(title: "Gauntlet report")
         out += "<body>\n<h1>Gauntlet report</h1>\n"
         out += "<p class=\"muted\">Policy <b>\(h(evaluation.policy.rawValue))</b>. "
-        out += evaluation.succeeded ? "<span class=\"good\">Run passes.</span>" : "<span class=\"bad\">Run fails.</span>"
+        out +=
+            evaluation.succeeded ? "<span class=\"good\">Run passes.</span>" : "<span class=\"bad\">Run fails.</span>"
         out += " \(h(evaluation.totals.summaryLine))</p>\n"
         out += summary()
         out += matrix()
@@ -19,7 +20,9 @@ struct HTMLIndexPage {
 
     private func summary() -> String {
         var out = "<h2>Summary</h2>\n<table class=\"summary\">\n<thead><tr><th>Agent</th><th>URL</th>"
-        for behavior in Behavior.allCases { out += "<th class=\"\(HTMLStyle.cssClass(behavior))\">\(h(behavior.rawValue))</th>" }
+        for behavior in Behavior.allCases {
+            out += "<th class=\"\(HTMLStyle.cssClass(behavior))\">\(h(behavior.rawValue))</th>"
+        }
         out += "<th>close not OK</th><th>passed</th><th>failed</th><th>expected failures</th><th>skipped</th>"
         out += "<th>not run</th></tr></thead>\n<tbody>\n"
         for run in runs {
@@ -72,7 +75,8 @@ struct HTMLIndexPage {
                 out += "<tr class=\"cat\"><th colspan=\"\(2 + 2 * runs.count)\">"
                 out += "\(h(row.category)) · \(h(row.categoryTitle))</th></tr>\n"
             }
-            out += "<tr><td class=\"id\">\(h(row.id))</td><td class=\"t\" title=\"\(h(row.title))\">\(h(row.title))</td>"
+            out +=
+                "<tr><td class=\"id\">\(h(row.id))</td><td class=\"t\" title=\"\(h(row.title))\">\(h(row.title))</td>"
             for run in runs {
                 out += cells(for: row.id, in: run, result: byID[run.agent]?[row.id])
             }

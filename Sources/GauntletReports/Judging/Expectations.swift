@@ -118,7 +118,8 @@ public struct Expectations: Hashable, Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ExpectationsError(file: url.path, path: "", message: "cannot read file: \(error.localizedDescription)")
+            throw ExpectationsError(
+                file: url.path, path: "", message: "cannot read file: \(error.localizedDescription)")
         }
         return try parse(data, source: url.path)
     }

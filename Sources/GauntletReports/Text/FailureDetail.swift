@@ -44,15 +44,17 @@ extension FailureDetail {
     static func details(for judged: Evaluation.Case, policy: Policy) -> [FailureDetail] {
         guard let result = judged.result else { return [] }
         let verdicts = "\(result.behavior.rawValue) / \(result.behaviorClose.rawValue)"
-        guard let entry = judged.expectation, !entry.accepts(result.behavior, result.behaviorClose)
-            || judged.outcome == .unexpectedPass
+        guard let entry = judged.expectation,
+            !entry.accepts(result.behavior, result.behaviorClose)
+                || judged.outcome == .unexpectedPass
         else {
             return details(for: result, policy: policy)
         }
         let listing = FailureDetail(
             field: "behavior",
             expected: "\(entry.acceptedDescription) as listed in the expectations file (\(entry.reason))",
-            actual: judged.outcome == .unexpectedPass ? "\(verdicts), which passes policy \(policy.rawValue)" : verdicts)
+            actual: judged.outcome == .unexpectedPass ? "\(verdicts), which passes policy \(policy.rawValue)" : verdicts
+        )
         let policyFails = result.gauntlet.error != nil || !policy.passes(result.behavior, result.behaviorClose)
         return [listing] + (policyFails ? details(for: result, policy: policy) : [])
     }
