@@ -154,7 +154,8 @@ public enum AutobahnReport {
         guard SafeFileName.isPlainComponent(name) else { throw ReportIOError.unsafeFileName(name) }
         let url = directory.appendingPathComponent(name, isDirectory: false)
         do {
-            return try JSONDecoder().decode(CaseResult.self, from: Data(contentsOf: url))
+            let data = LoneSurrogateRepair.repair(try Data(contentsOf: url))
+            return try JSONDecoder().decode(CaseResult.self, from: data)
         } catch {
             throw ReportIOError.unreadableCaseFile(name, underlying: "\(error)")
         }

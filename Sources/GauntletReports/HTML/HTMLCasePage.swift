@@ -81,7 +81,8 @@ struct HTMLCasePage {
 
     private func eventList(_ records: [[JSONValue]]) -> String {
         guard !records.isEmpty else { return "<span class=\"muted\">nothing</span>" }
-        return "<ol>" + records.map { "<li class=\"mono\">\(h(EventText.event($0, limit: 200)))</li>" }.joined() + "</ol>"
+        return "<ol>" + records.map { "<li class=\"mono\">\(h(EventText.event($0, limit: 200)))</li>" }.joined()
+            + "</ol>"
     }
 
     private func close() -> String {
@@ -94,7 +95,8 @@ struct HTMLCasePage {
         let codes = expected.closeCode.map(String.init).joined(separator: ", ")
         out += "<tr><th>close code</th><td>\(h(codes.isEmpty ? "any" : codes))</td>"
         out += "<td>remote \(optional(result.remoteCloseCode)), local \(optional(result.localCloseCode))</td></tr>\n"
-        out += "<tr><th>closed by Gauntlet</th><td>\(yesNo(expected.closedByMe))</td><td>\(yesNo(result.closedByMe))</td></tr>\n"
+        out +=
+            "<tr><th>closed by Gauntlet</th><td>\(yesNo(expected.closedByMe))</td><td>\(yesNo(result.closedByMe))</td></tr>\n"
         out += "<tr><th>clean</th><td>\(expected.requireClean ? "required" : "not required")</td>"
         out += "<td>\(yesNo(result.wasClean))\(result.wasNotCleanReason.map { ": " + h($0) } ?? "")</td></tr>\n"
         out += "</table>\n<table>\n"

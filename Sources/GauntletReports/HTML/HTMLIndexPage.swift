@@ -9,7 +9,8 @@ struct HTMLIndexPage {
         var out = HTMLStyle.head(title: "Gauntlet report")
         out += "<body>\n<h1>Gauntlet report</h1>\n"
         out += "<p class=\"muted\">Policy <b>\(h(evaluation.policy.rawValue))</b>. "
-        out += evaluation.succeeded ? "<span class=\"good\">Run passes.</span>" : "<span class=\"bad\">Run fails.</span>"
+        out +=
+            evaluation.succeeded ? "<span class=\"good\">Run passes.</span>" : "<span class=\"bad\">Run fails.</span>"
         out += " \(h(evaluation.totals.summaryLine))</p>\n"
         out += summary()
         out += matrix()
@@ -19,12 +20,15 @@ struct HTMLIndexPage {
 
     private func summary() -> String {
         var out = "<h2>Summary</h2>\n<table class=\"summary\">\n<thead><tr><th>Agent</th><th>URL</th>"
-        for behavior in Behavior.allCases { out += "<th class=\"\(HTMLStyle.cssClass(behavior))\">\(h(behavior.rawValue))</th>" }
+        for behavior in Behavior.allCases {
+            out += "<th class=\"\(HTMLStyle.cssClass(behavior))\">\(h(behavior.rawValue))</th>"
+        }
         out += "<th>close not OK</th><th>passed</th><th>failed</th><th>expected failures</th><th>skipped</th>"
         out += "<th>not run</th></tr></thead>\n<tbody>\n"
         for run in runs {
             let totals = evaluation.totals(agent: run.agent)
-            out += "<tr><th>\(h(run.agent))</th><td>\(h(run.url ?? "(Gauntlet as server)"))</td>"
+            // No URL: Gauntlet was the server, or the directory came from Autobahn, which does not record it.
+            out += "<tr><th>\(h(run.agent))</th><td>\(run.url.map(h) ?? "<span class=\"muted\">–</span>")</td>"
             for behavior in Behavior.allCases {
                 out += "<td class=\"num\">\(run.results.filter { $0.behavior == behavior }.count)</td>"
             }
@@ -71,7 +75,8 @@ struct HTMLIndexPage {
                 out += "<tr class=\"cat\"><th colspan=\"\(2 + 2 * runs.count)\">"
                 out += "\(h(row.category)) · \(h(row.categoryTitle))</th></tr>\n"
             }
-            out += "<tr><td class=\"id\">\(h(row.id))</td><td>\(h(row.title))</td>"
+            out +=
+                "<tr><td class=\"id\">\(h(row.id))</td><td class=\"t\" title=\"\(h(row.title))\">\(h(row.title))</td>"
             for run in runs {
                 out += cells(for: row.id, in: run, result: byID[run.agent]?[row.id])
             }
@@ -96,9 +101,7 @@ struct HTMLIndexPage {
         if result.reportTime { behavior += "<span class=\"ms\">\(result.duration) ms</span>" }
         behavior += "</a></td>"
         var close = "<td class=\"v \(HTMLStyle.cssClass(result.behaviorClose))\(outcomeClass)\"\(tip)>"
-        close += "<a href=\"\(link)\">\(h(result.behaviorClose.rawValue))"
-        if let code = result.remoteCloseCode { close += "<span class=\"ms\">\(code)</span>" }
-        close += "</a></td>"
+        close += "<a href=\"\(link)\">\(h(result.behaviorClose.rawValue))</a></td>"
         return behavior + close
     }
 }

@@ -54,14 +54,15 @@ enum HTMLStyle {
         .matrix td.v a{text-decoration:none;display:block}
         .matrix tr.cat th{background:#3a3f4b;color:#fff;font-size:1.05em}
         .matrix td.id{white-space:nowrap;font-variant-numeric:tabular-nums}
-        .ms{display:block;font-size:.8em;opacity:.8}
+        .matrix td.t{max-width:26em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+        .ms{font-size:.8em;opacity:.85;margin-left:.4em}
         .v-ok{background:#2e9d48;color:#fff}.v-nonstrict{background:#cde86a;color:#1d1d1f}
         .v-info{background:#8fa8c8;color:#fff}.v-unimpl{background:#c4c4c4;color:#1d1d1f}
         .v-warn{background:#f39c33;color:#1d1d1f}.v-failed{background:#d93a2b;color:#fff}
         .v-notrun{background:#f4f4f4;color:#777;font-style:italic}.v-none{background:#fafafa;color:#aaa}
         .o-fail,.o-unexpectedpass{outline:3px solid #7a0000;outline-offset:-3px}
         .o-expectedfailure{outline:2px dashed #555;outline-offset:-3px}
-        .badge{display:inline-block;padding:1px 8px;border-radius:3px;font-weight:600}
+        .badge{display:inline-block;padding:1px 8px;border-radius:3px;font-weight:600;white-space:nowrap}
         pre{background:#f7f7f7;border:1px solid #e0e0e0;padding:.5em;overflow-x:auto;white-space:pre-wrap;
         word-break:break-all;max-width:100%}
         code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}

@@ -75,13 +75,18 @@ enum WireLogTable {
                 parts.append(flag(field(5)) ? "masked" + (field(6)?.stringValue.map { " \($0)" } ?? "") : "unmasked")
             }
             parts.append("payload " + lengthAndData(field(1)))
-            return (tag == "TF" ? "frame sent" : "frame received", tag == "TF" ? .sent : .received,
-                parts.joined(separator: ", "))
+            return (
+                tag == "TF" ? "frame sent" : "frame received", tag == "TF" ? .sent : .received,
+                parts.joined(separator: ", ")
+            )
         case "KL": return ("kill timer", .event, "drop the connection after \(field(1)?.description ?? "?") s")
         case "KLE": return ("kill timer fired", .event, "connection dropped")
         case "TI": return ("timeout", .event, "timer set: \(field(1)?.description ?? "?")")
         case "TIE": return ("timeout fired", .event, "")
-        case "CT": return ("delayed step", .event, "after \(field(1)?.description ?? "?") s, tag \(field(2)?.description ?? "")")
+        case "CT":
+            return (
+                "delayed step", .event, "after \(field(1)?.description ?? "?") s, tag \(field(2)?.description ?? "")"
+            )
         case "CTE": return ("delayed step fired", .event, "tag \(field(1)?.description ?? "")")
         case "WLM": return ("wire log", .event, flag(field(1)) ? "recording on" : "recording off")
         default: return (tag, .event, record.dropFirst().map(\.description).joined(separator: ", "))

@@ -67,7 +67,8 @@ public enum JUnitReport {
         case .pass:
             return out + "/>\n"
         case .skipped, .notRun:
-            return out + ">\n      <skipped message=\"\(XMLEscaping.attribute(judged.explanation))\"/>\n    </testcase>\n"
+            return out
+                + ">\n      <skipped message=\"\(XMLEscaping.attribute(judged.explanation))\"/>\n    </testcase>\n"
         case .expectedFailure:
             return out + ">\n      <system-out>\(XMLEscaping.text(judged.explanation))</system-out>\n    </testcase>\n"
         case .fail, .unexpectedPass:

@@ -56,6 +56,9 @@ public struct Evaluation: Sendable {
     public let cases: [Case]
     /// Expectation entries that matched no case of the run (candidates for removal).
     public let unusedExpectations: [Expectations.Entry]
+    /// Agent → case id → position in `cases`; renderers look up every cell, so a scan per
+    /// lookup would make a multi-agent report quadratic.
+    private let positions: [String: [CaseID: Int]]
 
     /// Judges `runs`.
     /// - Parameters:
@@ -84,6 +87,11 @@ public struct Evaluation: Sendable {
             cases += judged.sorted { $0.id < $1.id }
         }
         self.cases = cases
+        var positions: [String: [CaseID: Int]] = [:]
+        for (position, judged) in cases.enumerated() where positions[judged.agent]?[judged.id] == nil {
+            positions[judged.agent, default: [:]][judged.id] = position
+        }
+        self.positions = positions
         self.unusedExpectations = expectations.entries.filter { !used.contains($0) }
     }
 
@@ -102,7 +110,7 @@ public struct Evaluation: Sendable {
 
     /// The judged case for `agent` and `id`.
     public func outcome(agent: String, id: CaseID) -> Case? {
-        cases.first { $0.agent == agent && $0.id == id }
+        positions[agent]?[id].map { cases[$0] }
     }
 
     static func judge(
@@ -127,6 +135,15 @@ public struct Evaluation: Sendable {
             return make(.pass, "\(verdicts) passes policy \(policy.rawValue)")
         }
         let listed = "listed as \(entry.acceptedDescription) (\(entry.reason))"
+        if entry.accepted == .failing {
+            if passes {
+                return make(
+                    .unexpectedPass,
+                    "unexpected pass: \(listed) but now \(verdicts) passes policy \(policy.rawValue); "
+                        + "remove the entry")
+            }
+            return make(.expectedFailure, "expected failure, \(listed): \(failure)")
+        }
         if entry.accepts(result.behavior, result.behaviorClose) {
             if passes {
                 return make(.pass, "\(verdicts) passes policy \(policy.rawValue), \(listed)")

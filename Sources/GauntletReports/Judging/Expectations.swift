@@ -52,7 +52,8 @@ public struct Expectations: Hashable, Sendable {
         /// Whether `id` matches this entry's pattern.
         public func matches(_ id: CaseID) -> Bool { GlobPattern(pattern).matches(id.rawValue) }
 
-        /// Whether the verdicts are the ones listed (always true for ``Accepted/failing``).
+        /// Whether the verdicts are the ones listed. Always true for ``Accepted/failing``, which
+        /// pins no verdicts; whether such a case really fails is the policy's question.
         public func accepts(_ behavior: Behavior, _ close: CloseBehavior) -> Bool {
             switch accepted {
             case .failing: return true
@@ -117,7 +118,8 @@ public struct Expectations: Hashable, Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ExpectationsError(file: url.path, path: "", message: "cannot read file: \(error.localizedDescription)")
+            throw ExpectationsError(
+                file: url.path, path: "", message: "cannot read file: \(error.localizedDescription)")
         }
         return try parse(data, source: url.path)
     }

@@ -90,8 +90,8 @@ public struct ReportDiff: Sendable {
 
     /// A plain-text report, regressions first; "No changes." when the runs agree.
     ///
-    /// Agent names and titles are passed through ``TerminalText/sanitized(_:)`` because they
-    /// come from the runs, which may come from anywhere.
+    /// Control characters in agent names and titles are shown as visible `\u{…}` escapes,
+    /// because the runs may come from anywhere and this text goes to a terminal.
     public func render() -> String {
         var lines: [String] = []
         func section(_ heading: String, _ changes: [Change]) {

@@ -14,7 +14,8 @@ public enum MarkdownReport {
         for agent in runs.map(\.agent).sorted() {
             let tallies = CategoryTally.tallies(evaluation.cases.filter { $0.agent == agent })
             for tally in tallies + [CategoryTally.total(tallies, label: "**Total**")] {
-                let label = tally.category.isEmpty ? tally.title : "\(tally.category) " + MarkdownText.escape(tally.title)
+                let label =
+                    tally.category.isEmpty ? tally.title : "\(tally.category) " + MarkdownText.escape(tally.title)
                 out += "| \(MarkdownText.escape(agent)) | \(label) | \(tally.passed) | \(tally.nonStrict) |"
                 out += " \(tally.informational) | \(tally.unimplemented) | \(tally.failed) |"
                 out += " \(tally.expectedFailures) | \(tally.notRun + tally.skipped) |\n"
@@ -39,7 +40,8 @@ public enum MarkdownReport {
     }
 
     private static func caseTable(_ cases: [Evaluation.Case], policy: Policy) -> String {
-        var out = "| Agent | Case | Title | behavior | behaviorClose | Reason |\n| --- | --- | --- | --- | --- | --- |\n"
+        var out =
+            "| Agent | Case | Title | behavior | behaviorClose | Reason |\n| --- | --- | --- | --- | --- | --- |\n"
         for judged in cases {
             let result = judged.result
             out += "| \(MarkdownText.escape(judged.agent)) | \(MarkdownText.escape(judged.id.rawValue)) |"

@@ -99,7 +99,8 @@ public enum TerminalSummary {
             out += "    Actual:   \(TerminalText.sanitized(detail.actual))\n"
         }
         if let reportDirectory, judged.result != nil {
-            let page = reportDirectory.appendingPathComponent(HTMLReport.casePageName(agent: judged.agent, id: judged.id))
+            let page = reportDirectory.appendingPathComponent(
+                HTMLReport.casePageName(agent: judged.agent, id: judged.id))
             out += "    Report:   \(TerminalText.sanitized(page.path))\n"
         }
         return out
