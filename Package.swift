@@ -80,8 +80,8 @@ let package = Package(
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire"]),
         .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
         .testTarget(name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"]),
-        .testTarget(name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"]),
+        .testTarget(name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
         .testTarget(name: "GauntletFuzzTests", dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire"]),
-        .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet"]),
+        .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet"], exclude: ["Fixtures"]),
     ]
 )

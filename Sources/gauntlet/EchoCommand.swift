@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GauntletEngine
 import NIOCore
 import NIOPosix
@@ -23,6 +24,8 @@ struct EchoCommand: AsyncParsableCommand {
         let server = try await EchoServer.start(
             host: host, port: port, limits: .init(maxMessageSize: maxMessage), group: group)
         print("gauntlet echo listening on \(server.url)")
+        // Scripts and tests read this line from a pipe, where stdout is block-buffered.
+        fflush(nil)
         await server.waitUntilClosed()
     }
 }

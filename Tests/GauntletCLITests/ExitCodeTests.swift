@@ -4,34 +4,34 @@ import Testing
 /// The CLI's exit codes, checked on the built binary.
 @Suite("gauntlet exit codes", .serialized)
 struct ExitCodeTests {
-    @Test func unknownCaseIdIsAUsageError() throws {
-        let outcome = try GauntletBinary.run(["test", "--cases", "99.99.99"])
+    @Test func unknownCaseIdIsAUsageError() async throws {
+        let outcome = try await GauntletBinary.run(["test", "--cases", "99.99.99"])
         #expect(outcome.status == 64)
         #expect(outcome.stderr.contains("99.99.99"))
     }
 
-    @Test func emptySelectionIsAUsageError() throws {
-        let outcome = try GauntletBinary.run(["test", "--cases", "1.1.1", "--exclude", "1.*"])
+    @Test func emptySelectionIsAUsageError() async throws {
+        let outcome = try await GauntletBinary.run(["test", "--cases", "1.1.1", "--exclude", "1.*"])
         #expect(outcome.status == 64)
     }
 
-    @Test func malformedSpecIsAUsageError() throws {
+    @Test func malformedSpecIsAUsageError() async throws {
         let dir = try GauntletBinary.temporaryDirectory()
         let spec = dir.appendingPathComponent("spec.json")
         try Data(#"{"servers": [{"agent": "x"}]}"#.utf8).write(to: spec)
-        let outcome = try GauntletBinary.run(["test", "--spec", spec.path])
+        let outcome = try await GauntletBinary.run(["test", "--spec", spec.path])
         #expect(outcome.status == 64)
         #expect(outcome.stderr.contains("url"))
     }
 
-    @Test func badURLIsAUsageError() throws {
-        let outcome = try GauntletBinary.run(["test", "http://example.com/", "--cases", "1.1.1"])
+    @Test func badURLIsAUsageError() async throws {
+        let outcome = try await GauntletBinary.run(["test", "http://example.com/", "--cases", "1.1.1"])
         #expect(outcome.status == 64)
     }
 
-    @Test func passingRunAgainstTheEmbeddedEchoServerExitsZero() throws {
+    @Test func passingRunAgainstTheEmbeddedEchoServerExitsZero() async throws {
         let dir = try GauntletBinary.temporaryDirectory()
-        let outcome = try GauntletBinary.run(["test", "--cases", "1.*,2.*", "--outdir", dir.path])
+        let outcome = try await GauntletBinary.run(["test", "--cases", "1.*,2.*", "--outdir", dir.path])
         #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
         let lastLine = outcome.stdout.split(separator: "\n").last.map(String.init)
         #expect(lastLine == "27 passed, 0 failed")
@@ -40,9 +40,9 @@ struct ExitCodeTests {
         #expect(index?["gauntlet-echo"]?.count == 27)
     }
 
-    @Test func unreachableTargetRecordsEveryCaseAsFailed() throws {
+    @Test func unreachableTargetRecordsEveryCaseAsFailed() async throws {
         let dir = try GauntletBinary.temporaryDirectory()
-        let outcome = try GauntletBinary.run(["test", "ws://127.0.0.1:1/", "--cases", "1.1.*", "--outdir", dir.path])
+        let outcome = try await GauntletBinary.run(["test", "ws://127.0.0.1:1/", "--cases", "1.1.*", "--outdir", dir.path])
         #expect(outcome.status == 1)
         let index = try JSONSerialization.jsonObject(
             with: Data(contentsOf: dir.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]

@@ -1,11 +1,78 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `gauntlet` executable, as a user or CI job would.
+///
+/// Output goes to files, not pipes: concurrently spawned children inherit each other's pipe
+/// ends, which can keep a pipe from ever reaching EOF. Exit is observed through the
+/// termination handler, so no test thread blocks.
 struct GauntletBinary {
-    struct Outcome {
+    struct Outcome: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
+    }
+
+    /// A started process whose exit can be awaited.
+    final class Running: Sendable {
+        let pid: Int32
+        let stdoutURL: URL
+        let stderrURL: URL
+        private final class ExitState: Sendable {
+            let state = Mutex<(status: Int32?, waiter: CheckedContinuation<Int32, Never>?)>((nil, nil))
+        }
+        private let exit = ExitState()
+        private let process: Unchecked<Process>
+
+        fileprivate init(process: Process, stdoutURL: URL, stderrURL: URL) throws {
+            self.process = Unchecked(process)
+            self.stdoutURL = stdoutURL
+            self.stderrURL = stderrURL
+            let exit = self.exit
+            process.terminationHandler = { finished in
+                let status = finished.terminationStatus
+                let waiter = exit.state.withLock { state -> CheckedContinuation<Int32, Never>? in
+                    state.status = status
+                    defer { state.waiter = nil }
+                    return state.waiter
+                }
+                waiter?.resume(returning: status)
+            }
+            try process.run()
+            pid = process.processIdentifier
+        }
+
+        /// Waits for the process to end and collects its output.
+        func wait() async -> Outcome {
+            let status = await withCheckedContinuation { continuation in
+                let done = exit.state.withLock { state -> Int32? in
+                    if let status = state.status { return status }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let done { continuation.resume(returning: done) }
+            }
+            return Outcome(status: status, stdout: stdout, stderr: stderr)
+        }
+
+        var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+        var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+        /// Polls stdout until it holds a complete first line (or the process ends).
+        func firstLine(timeout: Double = 10) async throws -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if let line = stdout.split(separator: "\n", omittingEmptySubsequences: false).first,
+                    stdout.contains("\n")
+                {
+                    return String(line)
+                }
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            return ""
+        }
+
+        func signal(_ number: Int32) { kill(pid, number) }
     }
 
     /// The products directory holds both the test bundle and the `gauntlet` executable.
@@ -14,40 +81,35 @@ struct GauntletBinary {
         if directory.pathExtension == "xctest" { directory.deleteLastPathComponent() }
         let candidate = directory.appendingPathComponent("gauntlet")
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        // swift-testing on Linux: the runner executable lives in the products directory itself.
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("gauntlet")
     }
 
-    /// Starts the binary; the caller waits or signals it.
-    static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> (
-        Process, Pipe, Pipe
-    ) {
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        try start(executable: url, arguments, environment: environment)
+    }
+
+    static func start(executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        let dir = try temporaryDirectory()
+        let out = dir.appendingPathComponent("stdout")
+        let err = dir.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["CI"] = "true"
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return (process, out, err)
+        return try Running(process: process, stdoutURL: out, stderrURL: err)
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let (process, out, err) = try launch(arguments, environment: environment)
-        // Read both pipes while the process runs so a full pipe never blocks it.
-        let stdoutData = DataReader(out.fileHandleForReading)
-        let stderrData = DataReader(err.fileHandleForReading)
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData.wait(), as: UTF8.self),
-            stderr: String(decoding: stderrData.wait(), as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+        try await start(arguments, environment: environment).wait()
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -57,20 +119,8 @@ struct GauntletBinary {
     }
 }
 
-/// Drains a pipe on a background thread.
-final class DataReader: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
-    }
+/// Hands a non-Sendable value to exactly one other thread.
+struct Unchecked<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

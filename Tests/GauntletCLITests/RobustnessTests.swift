@@ -5,36 +5,25 @@ import Testing
 @Suite("robustness", .serialized)
 struct RobustnessTests {
     /// Starts `gauntlet echo` on a free port and returns the process and its URL.
-    static func startEcho() throws -> (Process, String) {
-        let (process, out, _) = try GauntletBinary.launch(["echo", "--port", "0"])
-        let handle = out.fileHandleForReading
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        let url = try #require(text.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
-        return (process, url)
+    static func startEcho() async throws -> (GauntletBinary.Running, String) {
+        let echo = try GauntletBinary.start(["echo", "--port", "0"])
+        let line = try await echo.firstLine()
+        let url = try #require(line.split(separator: " ").last.map(String.init), "no URL in: \(line)")
+        return (echo, url)
     }
 
-    @Test func killingTheTargetMidRunStillYieldsACompleteIndex() throws {
-        let (echo, url) = try Self.startEcho()
+    @Test func killingTheTargetMidRunStillYieldsACompleteIndex() async throws {
+        let (echo, url) = try await Self.startEcho()
         let dir = try GauntletBinary.temporaryDirectory()
         // 6.4.x and 5.19 take a second or more each, so the run is still going when the server dies.
-        let (run, out, err) = try GauntletBinary.launch([
+        let run = try GauntletBinary.start([
             "test", url, "--cases", "1.*,5.*,6.4.*,7.1.*", "--jobs", "2", "--outdir", dir.path,
         ])
-        let stdout = DataReader(out.fileHandleForReading)
-        let stderr = DataReader(err.fileHandleForReading)
-        Thread.sleep(forTimeInterval: 1.5)
-        kill(echo.processIdentifier, SIGKILL)
-        echo.waitUntilExit()
-        run.waitUntilExit()
-        let output = String(decoding: stdout.wait(), as: UTF8.self)
-        _ = stderr.wait()
-        #expect(run.terminationStatus == 1, "\(output)")
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        echo.signal(SIGKILL)
+        _ = await echo.wait()
+        let outcome = await run.wait()
+        #expect(outcome.status == 1, "\(outcome.stdout)")
         let index = try JSONSerialization.jsonObject(
             with: Data(contentsOf: dir.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
         let entries = try #require(index?.values.first)
