@@ -56,6 +56,12 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Extra report formats, comma-separated: html, junit, markdown (json is always written).")
     var format: [String] = []
 
+    @Option(
+        name: .customLong("max-message"),
+        help: "The server's declared message size limit (e.g. 16MiB, 1048576). Enables the 14.x case that sends one octet more and expects 1009; without it that case is not selected."
+    )
+    var maxMessage: String?
+
     @Flag(help: "Print only the final summary line.")
     var quiet = false
 
@@ -65,6 +71,9 @@ struct TestCommand: AsyncParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if url != nil && spec != nil { throw ValidationError("give either a URL or --spec, not both") }
+        if let maxMessage, SizeOption.parse(maxMessage) == nil {
+            throw ValidationError("--max-message: expected a size such as 1048576, 64KiB or 16MiB, got \(maxMessage)")
+        }
         for name in CommaList.split(format) where ReportFormat(rawValue: name) == nil {
             throw ValidationError("unknown format \(name); use json, html, junit or markdown")
         }

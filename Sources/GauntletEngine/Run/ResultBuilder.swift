@@ -48,6 +48,17 @@ public enum ExpectationText {
             for alternative in definition.expect {
                 parts.append("\(alternative.verdict): \(Judge.describe(alternative.events)).")
             }
+        case .handshake:
+            if let expectation = definition.expectHandshake {
+                parts.append(
+                    "The server refuses the opening handshake with \(expectation.status)"
+                        + (expectation.headers.isEmpty ? "" : " and \(expectation.headers.joined(separator: ", "))")
+                        + ", without upgrading.")
+            }
+        case .resource:
+            for alternative in definition.expect {
+                parts.append("\(alternative.verdict): \(Judge.describe(alternative.events)), or a refusal.")
+            }
         case .limits:
             if let limits = definition.limits {
                 parts.append(
@@ -62,7 +73,10 @@ public enum ExpectationText {
             parts.append("Gauntlet closes; the peer answers with \(codes) or no code\(close.clean ? ", cleanly" : "").")
         case .peer:
             parts.append("The peer fails the connection (close \(codes), or just drops TCP).")
+        case .either:
+            parts.append("Either side may close; a peer's close carries \(codes) or no code.")
         }
+        if definition.healthCheck { parts.append("Afterwards a fresh connection must still echo.") }
         if definition.judge.informational { parts.append("The result is informational only.") }
         return parts.joined(separator: " ")
     }

@@ -47,6 +47,7 @@ extension Session {
                 sendFrame(opcode: Opcode.pong.rawValue, payload: Payload(Array(payload.readableBytesView)))
             }
         case .pong(let payload):
+            if growPong(payload) { return }
             record.received.append(.pong(Array(payload.readableBytesView)))
             checkAutoClose()
         case .close(let close):
