@@ -194,6 +194,10 @@ public enum Judge {
                 + " is the code RFC 6455 names here; the peer "
                 + (record.remoteCloseCode.map { "closed with \($0)." } ?? "dropped TCP without a close frame.")
         }
+        if definition.judge.preferredCodes != nil, record.wasCloseHandshakeTimeout, j.behavior != .informational {
+            j.behavior = .failed
+            j.behaviorReason += " The peer never answered or failed the connection: Gauntlet's close went unanswered."
+        }
         if let required = definition.judge.rxFrameCounts, record.wasOpen {
             for (opcode, count) in required.sorted(by: { $0.key < $1.key }) {
                 let got = record.rxFrameStats[opcode] ?? 0

@@ -34,7 +34,8 @@ public enum ResultBuilder {
                 category: definition.id.category, categoryTitle: definition.categoryTitle,
                 behaviorReason: judgement.behaviorReason, closeReason: judgement.closeReason,
                 peerViolations: record.peerViolations, measurements: record.measurements,
-                error: record.wasOpen ? nil : (record.connectionError ?? "the connection never opened")))
+                error: record.wasOpen || definition.judge.mode == .handshake
+                    ? nil : (record.connectionError ?? "the connection never opened")))
     }
 }
 

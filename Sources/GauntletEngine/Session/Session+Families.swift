@@ -160,7 +160,11 @@ extension Session {
             let seconds = Double((NIODeadline.now() - connectedAt).nanoseconds) / 1e9
             let rounded = String(format: "%.2f", seconds)
             record.measurements["secondsUntilClose"] = rounded
-            if record.droppedByMe || record.closedByMe {
+            if let response = record.handshakeResponse, !record.wasOpen {
+                record.measurements["closedBy"] = "peer"
+                record.measurements["timeToClose"] =
+                    "the peer answered \(response.status) \(response.reason) after \(rounded) s"
+            } else if record.droppedByMe || record.closedByMe {
                 record.measurements["closedBy"] = "gauntlet"
                 record.measurements["timeToClose"] = "the peer still held the connection after \(rounded) s"
             } else {

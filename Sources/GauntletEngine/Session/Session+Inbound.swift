@@ -68,7 +68,11 @@ extension Session {
             closeHandshakeTimer?.cancel()
             closeHandshakeTimer = nil
             record.wasClean = true
-            if role == .server {
+            if role == .server, definition.judge.rxFrameCounts != nil {
+                // Counting the peer's frames: keep reading briefly so frames it wrongly sends
+                // after the closing handshake (data, a second close) are seen before the drop.
+                schedule(after: 0.5) { $0.drop() }
+            } else if role == .server {
                 drop()
             } else {
                 let timeout = timeouts.serverConnectionDrop

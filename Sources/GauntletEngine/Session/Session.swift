@@ -108,6 +108,13 @@ final class Session {
     }
 
     func connectionFailed(_ error: Error) {
+        if state == .closing, record.wasClean, role == .client {
+            // The server reset TCP after the closing handshake (it closed with our reply still
+            // unread): that is the server dropping the connection, not Gauntlet.
+            state = .closed
+            channel.close(promise: nil)
+            return
+        }
         if record.connectionError == nil { record.connectionError = "connection error: \(error)" }
         drop()
     }
