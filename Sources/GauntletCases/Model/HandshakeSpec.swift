@@ -163,7 +163,8 @@ public struct HandshakeExpectation: Hashable, Sendable, Codable {
         forbidExtensions = try c.decodeIfPresent([String].self, forKey: .forbidExtensions) ?? []
         guard Self.isPattern(status) else {
             throw DecodingError.dataCorruptedError(
-                forKey: .status, in: c, debugDescription: "status is a code (\"426\") or a class (\"4xx\"), got \(status)")
+                forKey: .status, in: c,
+                debugDescription: "status is a code (\"426\") or a class (\"4xx\"), got \(status)")
         }
     }
 

@@ -90,7 +90,7 @@ final class EchoClientHandler: ChannelInboundHandler {
                 send(.close, reply, context: context)
             }
             closing = true
-            // The server closes TCP first (RFC 6455 §7.1.1); a client waits for that.
+        // The server closes TCP first (RFC 6455 §7.1.1); a client waits for that.
         }
     }
 

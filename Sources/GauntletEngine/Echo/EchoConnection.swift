@@ -65,7 +65,9 @@ final class EchoConnection: ChannelInboundHandler {
                 state = .open
                 handshakeTimer?.cancel()
             } catch HandshakeError.unsupportedVersion {
-                reject(context: context, status: 426, reason: "Upgrade Required", headers: [("Sec-WebSocket-Version", "13")])
+                reject(
+                    context: context, status: 426, reason: "Upgrade Required",
+                    headers: [("Sec-WebSocket-Version", "13")])
                 return
             } catch {
                 reject(context: context, status: 400, reason: "Bad Request", headers: [])

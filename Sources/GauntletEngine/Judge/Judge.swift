@@ -41,7 +41,8 @@ public enum Judge {
         judgeClose(definition, record, into: &judgement)
         applyCaseRules(definition, record, into: &judgement)
         if !record.peerViolations.isEmpty {
-            judgement.behaviorReason += " The peer's own frames broke the protocol: "
+            judgement.behaviorReason +=
+                " The peer's own frames broke the protocol: "
                 + record.peerViolations.joined(separator: "; ") + "."
         }
         if let error = record.connectionError {
@@ -50,8 +51,7 @@ public enum Judge {
         return judgement
     }
 
-    private static func judgeBehavior(_ definition: CaseDefinition, _ record: SessionRecord, into j: inout Judgement)
-    {
+    private static func judgeBehavior(_ definition: CaseDefinition, _ record: SessionRecord, into j: inout Judgement) {
         switch definition.judge.mode {
         case .events:
             let received = record.received
@@ -80,8 +80,7 @@ public enum Judge {
     }
 
     /// 14.x: the peer delivers what OK expects, or refuses with an accepted close code (or drops).
-    private static func judgeResource(_ definition: CaseDefinition, _ record: SessionRecord, into j: inout Judgement)
-    {
+    private static func judgeResource(_ definition: CaseDefinition, _ record: SessionRecord, into j: inout Judgement) {
         let received = record.received
         let delivered = definition.expect.first { alternative in
             alternative.events.count == received.count
@@ -102,7 +101,8 @@ public enum Judge {
             } else {
                 j.behavior = .failed
                 j.result = "The peer closed with an unexpected code."
-                j.behaviorReason = "The peer closed with \(code!), expected a refusal with "
+                j.behaviorReason =
+                    "The peer closed with \(code!), expected a refusal with "
                     + definition.close.codes.map(String.init).joined(separator: " or ") + "."
             }
         } else {
@@ -148,12 +148,14 @@ public enum Judge {
             } else if let preferred = expectation.preferredStatus, preferred != status {
                 j.behavior = .nonStrict
                 j.result = "The server refused with a less specific status."
-                j.behaviorReason = "The server refused with \(status) \(response.reason); \(preferred) is the status "
+                j.behaviorReason =
+                    "The server refused with \(status) \(response.reason); \(preferred) is the status "
                     + "RFC 6455 names."
             } else {
                 j.behavior = .ok
                 j.result = "The server refused the request."
-                j.behaviorReason = "The server refused with \(status) \(response.reason)"
+                j.behaviorReason =
+                    "The server refused with \(status) \(response.reason)"
                     + (expectation.headers.isEmpty
                         ? "." : " and sent \(expectation.headers.joined(separator: ", ")).")
             }
@@ -241,7 +243,8 @@ public enum Judge {
         } else if expected.clean && !record.wasClean {
             j.behaviorClose = .unclean
             j.resultClose = "The spec requires the connection to be failed cleanly here"
-            j.closeReason = "The closing handshake was not clean: \(record.wasNotCleanReason ?? "no close frame arrived")."
+            j.closeReason =
+                "The closing handshake was not clean: \(record.wasNotCleanReason ?? "no close frame arrived")."
         } else if let code = record.remoteCloseCode, !expected.codes.contains(code) {
             j.behaviorClose = .wrongCode
             j.resultClose = "The close code should have been \(codes) or empty"
@@ -264,8 +267,7 @@ public enum Judge {
         }
     }
 
-    private static func applyCaseRules(_ definition: CaseDefinition, _ record: SessionRecord, into j: inout Judgement)
-    {
+    private static func applyCaseRules(_ definition: CaseDefinition, _ record: SessionRecord, into j: inout Judgement) {
         let rules = definition.judge
         if rules.wrongCodeFailsBehavior && j.behaviorClose == .wrongCode {
             j.behavior = .failed
@@ -281,7 +283,8 @@ public enum Judge {
             }
         }
         if rules.informational {
-            j.behaviorReason = "Informational only (\(j.behavior.rawValue) / \(j.behaviorClose.rawValue)): "
+            j.behaviorReason =
+                "Informational only (\(j.behavior.rawValue) / \(j.behaviorClose.rawValue)): "
                 + j.behaviorReason
             j.behavior = .informational
             j.behaviorClose = .informational

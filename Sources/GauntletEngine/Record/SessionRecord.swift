@@ -1,5 +1,5 @@
-import WebSocketWire
 import GauntletCases
+import WebSocketWire
 
 /// An event the tester recorded, with the real bytes (the judge compares bytes, not renderings).
 public enum ReceivedEvent: Hashable, Sendable, CustomStringConvertible {

@@ -93,6 +93,14 @@ final class Session {
         if state != .closed, record.wasOpen, !record.wasClean, record.wasNotCleanReason == nil {
             record.wasNotCleanReason = "peer dropped the TCP connection without previous WebSocket closing handshake"
         }
+        if !record.wasOpen, record.connectionError == nil {
+            record.connectionError =
+                role == .client
+                ? (record.handshakeResponse == nil
+                    ? "the server closed the connection without answering the opening handshake"
+                    : "the connection closed after the handshake response")
+                : "the client closed the connection before completing the opening handshake"
+        }
         recordMeasurements()
         state = .closed
         if let openedAt {
@@ -186,7 +194,8 @@ final class Session {
         state = .open
         record.wasOpen = true
         openedAt = .now()
-        let bound = CaseTiming.bound(of: definition.actions) + timeouts.closeHandshake
+        let bound =
+            CaseTiming.bound(of: definition.actions) + timeouts.closeHandshake
             + timeouts.serverConnectionDrop + timeouts.hardBoundSlack
         schedule(after: bound) { session in
             guard session.state != .closed else { return }

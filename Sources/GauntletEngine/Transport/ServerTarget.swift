@@ -104,7 +104,8 @@ public struct ServerTarget: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
                         let serverName = host.first?.isNumber == true || host.contains(":") ? nil : host
-                        let tlsHandler = try NIOSSLClientHandler(context: sslContext.context, serverHostname: serverName)
+                        let tlsHandler = try NIOSSLClientHandler(
+                            context: sslContext.context, serverHostname: serverName)
                         try channel.pipeline.syncOperations.addHandler(tlsHandler)
                     }
                     let session = Session(
