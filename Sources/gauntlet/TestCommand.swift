@@ -26,7 +26,8 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Case ids or patterns to leave out (comma-separated or repeated).")
     var exclude: [String] = []
 
-    @Option(name: .customLong("case-file"), help: "Run the cases in this case file instead of the catalog (repeatable).")
+    @Option(
+        name: .customLong("case-file"), help: "Run the cases in this case file instead of the catalog (repeatable).")
     var caseFiles: [String] = []
 
     @Option(help: "Agent name for the reports (default: derived from the URL).")
@@ -47,7 +48,10 @@ struct TestCommand: AsyncParsableCommand {
     @Flag(help: "Do not verify the server's TLS certificate.")
     var insecure = false
 
-    @Option(help: "Pass rule: strict (OK/INFORMATIONAL only), standard (also NON-STRICT/UNIMPLEMENTED), lenient (behavior only).")
+    @Option(
+        help:
+            "Pass rule: strict (OK/INFORMATIONAL only), standard (also NON-STRICT/UNIMPLEMENTED), lenient (behavior only)."
+    )
     var policy: Policy = .standard
 
     @Option(help: "Expected-results file: known outcomes per case id/pattern, with reasons.")
@@ -55,6 +59,13 @@ struct TestCommand: AsyncParsableCommand {
 
     @Option(help: "Extra report formats, comma-separated: html, junit, markdown (json is always written).")
     var format: [String] = []
+
+    @Option(
+        name: .customLong("max-message"),
+        help:
+            "The server's declared message size limit (e.g. 16MiB, 1048576). Enables the 14.x case that sends one octet more and expects 1009; without it that case is not selected."
+    )
+    var maxMessage: String?
 
     @Flag(help: "Print only the final summary line.")
     var quiet = false
@@ -65,6 +76,9 @@ struct TestCommand: AsyncParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if url != nil && spec != nil { throw ValidationError("give either a URL or --spec, not both") }
+        if let maxMessage, SizeOption.parse(maxMessage) == nil {
+            throw ValidationError("--max-message: expected a size such as 1048576, 64KiB or 16MiB, got \(maxMessage)")
+        }
         for name in CommaList.split(format) where ReportFormat(rawValue: name) == nil {
             throw ValidationError("unknown format \(name); use json, html, junit or markdown")
         }

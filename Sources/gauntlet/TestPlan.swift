@@ -35,11 +35,21 @@ struct TestPlan {
         } else {
             servers.append((command.agent ?? "gauntlet-echo", nil, []))
         }
+        let maxMessage = command.maxMessage.flatMap(SizeOption.parse)
         var planned: [Server] = []
         for server in servers {
             let selected = try CatalogLoading.select(
                 from: catalog, include: include, exclude: exclude + server.extraExclude)
-            planned.append(Server(agent: server.agent, url: server.url, cases: selected))
+            // Cases that need --max-message are not selected without it (documented in Cases/README.md),
+            // and cases for the other role (Gauntlet is the client here) never are.
+            let applicable = selected.filter { $0.applies(to: .client) }.compactMap { definition -> CaseDefinition? in
+                guard definition.userLimit else { return definition }
+                return maxMessage.map { definition.withUserLimit($0) }
+            }
+            guard !applicable.isEmpty else {
+                throw UsageError("no selected case applies: they need --max-message or Gauntlet in the server role")
+            }
+            planned.append(Server(agent: server.agent, url: server.url, cases: applicable))
         }
         let formats = Set(CommaList.split(command.format).compactMap(ReportFormat.init(rawValue:)))
         return TestPlan(
@@ -67,4 +77,19 @@ struct TestPlan {
 /// Report formats beyond the always-written Autobahn JSON.
 enum ReportFormat: String, CaseIterable {
     case json, html, junit, markdown
+}
+
+/// Sizes on the command line: plain octets or a binary suffix (`KiB`, `MiB`, `GiB`; `K`, `M`, `G`).
+enum SizeOption {
+    static func parse(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = trimmed.prefix { $0.isNumber }
+        guard let value = Int(digits), value > 0 else { return nil }
+        let multipliers: [String: Int] = [
+            "": 1, "b": 1, "k": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mib": 1 << 20, "g": 1 << 30, "gib": 1 << 30,
+        ]
+        guard let multiplier = multipliers[trimmed.dropFirst(digits.count).lowercased()] else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : product
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import GauntletCases
@@ -25,7 +26,7 @@ import Testing
     }
 
     @Test func idsAreUniqueAndInNumericOrder() {
-        let ids = catalog.cases.map(\.id).filter { Int($0.category).map { $0 <= 10 } ?? false }
+        let ids = catalog.cases.map(\.id).filter { Int($0.category).map { (1...10).contains($0) } ?? false }
         #expect(Set(ids).count == ids.count)
         #expect(ids == ids.sorted())
         #expect(ids.first == "1.1.1")
@@ -55,7 +56,8 @@ import Testing
             #expect(!definition.rfc.isEmpty, "\(definition.id)")
             #expect(!definition.categoryTitle.isEmpty, "\(definition.id)")
             #expect(!definition.groupTitle.isEmpty, "\(definition.id)")
-            #expect(!definition.title.contains("{"), "unexpanded placeholder in \(definition.id)")
+            let title = definition.userLimit ? definition.withUserLimit(1).title : definition.title
+            #expect(!title.contains("{"), "unexpanded placeholder in \(definition.id)")
         }
     }
 
@@ -92,5 +94,54 @@ import Testing
             ])
         #expect(try #require(catalog["6.6.1"]).groupTitle == "Prefixes of a multi-octet string")
         #expect(try #require(catalog["6.6.1"]).categoryTitle == "UTF-8 handling")
+    }
+
+    @Test func gauntletFamiliesFollowTheAutobahnCases() {
+        let expected = ["0": 25, "11": 15, "14": 11, "15": 17]
+        var counts = [String: Int]()
+        for definition in catalog.cases where expected[definition.id.category] != nil {
+            counts[definition.id.category, default: 0] += 1
+        }
+        #expect(counts == expected)
+        #expect(catalog.cases.count == 301 + 68)
+        // Autobahn's run numbers are untouched: Gauntlet's files load after autobahn/.
+        #expect(catalog.index(of: "10.1.1") == 301)
+        #expect(catalog.index(of: "0.1.1") == 302)
+        #expect(catalog.cases.last?.id == "15.5.2")
+    }
+
+    @Test func familyCasesDeclareRolesAndRequirements() {
+        for definition in catalog.cases where ["0", "11", "14", "15"].contains(definition.id.category) {
+            #expect(!definition.roles.isEmpty)
+            if definition.id.category == "0" || definition.id.category == "14" {
+                #expect(definition.roles == [.client], "\(definition.id) needs Gauntlet as the client")
+            }
+            if definition.id.category == "14" { #expect(definition.healthCheck, "\(definition.id)") }
+        }
+        #expect(catalog["11.3.1"]?.roles == [.server])
+        #expect(catalog["14.2.2"]?.userLimit == true)
+    }
+
+    @Test func newFieldsRoundTrip() throws {
+        let encoder = JSONEncoder()
+        let decoder = JSONDecoder()
+        for id in ["0.1.1", "0.2.1", "0.4.2", "0.6.1", "11.3.2", "14.1.2", "14.2.1", "14.3.2", "14.4.1", "15.5.1"] {
+            let definition = try #require(catalog[CaseID(id)])
+            var decoded = try decoder.decode(CaseDefinition.self, from: try encoder.encode(definition))
+            decoded.categoryTitle = definition.categoryTitle
+            decoded.groupTitle = definition.groupTitle
+            #expect(decoded == definition, "\(id) does not survive a Codable round trip")
+        }
+    }
+
+    @Test func userLimitResizesMessagePayloads() throws {
+        let definition = try #require(catalog["14.2.3"]).withUserLimit(1000)
+        #expect(definition.appliedUserLimit == 1000)
+        #expect(definition.title.contains("1000 octets"))
+        let sizes = definition.actions.compactMap { action -> Int? in
+            if case .message(let message) = action { return message.payload.count }
+            return nil
+        }
+        #expect(sizes == [1001])
     }
 }

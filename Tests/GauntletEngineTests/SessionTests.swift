@@ -81,7 +81,12 @@ struct SessionTests {
         defer { Task { await server.stop() } }
         let target = try ServerTarget(url: TargetURL(parsing: server.url))
         // Everything except the slow 9.x sizes (a few 9.x cases still exercise the serial path).
-        let cases = Self.catalog.cases.filter { $0.id.category != "9" || $0.id.rawValue.hasSuffix(".1") }
+        // Gauntlet's own families (0, 11, 14, 15) have their own tests; several are timing
+        // measurements or health checks that do not belong in a determinism check.
+        let cases = Self.catalog.cases.filter {
+            (Int($0.id.category).map { (1...10).contains($0) } ?? false)
+                && ($0.id.category != "9" || $0.id.rawValue.hasSuffix(".1"))
+        }
         let serial = await SuiteRunner(agent: "echo", player: target, jobs: 1, catalog: Self.catalog)
             .run(cases, group: group)
         let parallel = await SuiteRunner(agent: "echo", player: target, jobs: 16, catalog: Self.catalog)
@@ -89,7 +94,8 @@ struct SessionTests {
         #expect(serial.results.count == cases.count)
         #expect(parallel.results.map(\.id) == serial.results.map(\.id))
         for (a, b) in zip(serial.results, parallel.results) {
-            #expect(a.behavior == b.behavior && a.behaviorClose == b.behaviorClose, "\(a.id) differs between jobs 1 and 16")
+            #expect(
+                a.behavior == b.behavior && a.behaviorClose == b.behaviorClose, "\(a.id) differs between jobs 1 and 16")
         }
     }
 }

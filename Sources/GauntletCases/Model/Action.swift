@@ -27,10 +27,12 @@ public indirect enum Action: Hashable, Sendable, Codable {
     case closeAfter(Double)
     /// Switch the wire log on or off (9.x turn it off for big payloads).
     case wirelog(WirelogAction)
+    /// Grow a fragmented message, paced by pings, until the peer closes (14.x).
+    case grow(GrowAction)
 
     private enum Key: String, CodingKey {
         case frame, message, close, streamHeader, streamData, streamEnd, raw, after, expectTimeout, killAfter,
-            closeAfter, wirelog
+            closeAfter, wirelog, grow
     }
 
     private struct AnyKey: CodingKey {
@@ -65,6 +67,7 @@ public indirect enum Action: Hashable, Sendable, Codable {
         case .killAfter: self = .killAfter(try container.decode(Double.self, forKey: key))
         case .closeAfter: self = .closeAfter(try container.decode(Double.self, forKey: key))
         case .wirelog: self = .wirelog(try container.decode(WirelogAction.self, forKey: key))
+        case .grow: self = .grow(try container.decode(GrowAction.self, forKey: key))
         }
     }
 
@@ -83,6 +86,7 @@ public indirect enum Action: Hashable, Sendable, Codable {
         case .killAfter(let value): try container.encode(value, forKey: .killAfter)
         case .closeAfter(let value): try container.encode(value, forKey: .closeAfter)
         case .wirelog(let value): try container.encode(value, forKey: .wirelog)
+        case .grow(let value): try container.encode(value, forKey: .grow)
         }
     }
 }
@@ -148,11 +152,15 @@ public struct FrameAction: Hashable, Sendable, Codable {
     public var chop: Int?
     /// Write the frame as its own TCP write in a separate event-loop turn.
     public var sync: Bool
+    /// Send the same frame this many times (fragment floods, 14.x). Default 1.
+    public var count: Int
 
     public init(
         opcode: UInt8, fin: Bool = true, rsv: UInt8 = 0, payload: Payload = .empty, mask: MaskSpec = .roleDefault,
-        declaredLength: UInt64? = nil, lengthEncoding: LengthSpec = .minimal, chop: Int? = nil, sync: Bool = false
+        declaredLength: UInt64? = nil, lengthEncoding: LengthSpec = .minimal, chop: Int? = nil, sync: Bool = false,
+        count: Int = 1
     ) {
+        self.count = count
         self.opcode = opcode
         self.fin = fin
         self.rsv = rsv
@@ -164,8 +172,8 @@ public struct FrameAction: Hashable, Sendable, Codable {
         self.sync = sync
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case opcode, fin, rsv, payload, mask, declaredLength, lengthEncoding, chop, sync
+    fileprivate enum CodingKeys: String, CodingKey {
+        case opcode, fin, rsv, payload, mask, declaredLength, lengthEncoding, chop, sync, count
     }
 
     public init(from decoder: Decoder) throws {
@@ -175,10 +183,14 @@ public struct FrameAction: Hashable, Sendable, Codable {
         rsv = try c.decodeIfPresent(UInt8.self, forKey: .rsv) ?? 0
         payload = try c.decodeIfPresent(Payload.self, forKey: .payload) ?? .empty
         mask = try c.decodeIfPresent(MaskSpec.self, forKey: .mask) ?? .roleDefault
-        declaredLength = try c.decodeIfPresent(UInt64.self, forKey: .declaredLength)
+        declaredLength = try Self.decodeLength(c, .declaredLength)
         lengthEncoding = try c.decodeIfPresent(LengthSpec.self, forKey: .lengthEncoding) ?? .minimal
         chop = try c.decodeIfPresent(Int.self, forKey: .chop)
         sync = try c.decodeIfPresent(Bool.self, forKey: .sync) ?? false
+        count = try c.decodeIfPresent(Int.self, forKey: .count) ?? 1
+        guard count >= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .count, in: c, debugDescription: "count must be ≥ 1")
+        }
         guard opcode < 16 else {
             throw DecodingError.dataCorruptedError(forKey: .opcode, in: c, debugDescription: "opcode is 0…15")
         }
@@ -188,6 +200,41 @@ public struct FrameAction: Hashable, Sendable, Codable {
         if let chop, chop < 1 {
             throw DecodingError.dataCorruptedError(forKey: .chop, in: c, debugDescription: "chop must be ≥ 1")
         }
+    }
+}
+
+extension FrameAction {
+    /// A declared length: a JSON number, or a hex string such as `"0x8000000000000000"` for
+    /// lengths above 2^63 - 1, which case files cannot write as numbers.
+    fileprivate static func decodeLength(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> UInt64? {
+        if let text = try? c.decodeIfPresent(String.self, forKey: key) {
+            guard text.hasPrefix("0x"), let value = UInt64(text.dropFirst(2), radix: 16) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c, debugDescription: "a length is a number or a 0x-prefixed hex string")
+            }
+            return value
+        }
+        return try c.decodeIfPresent(UInt64.self, forKey: key)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(opcode, forKey: .opcode)
+        try c.encode(fin, forKey: .fin)
+        try c.encode(rsv, forKey: .rsv)
+        try c.encode(payload, forKey: .payload)
+        try c.encode(mask, forKey: .mask)
+        if let declaredLength {
+            if declaredLength > UInt64(Int64.max) {
+                try c.encode("0x" + String(declaredLength, radix: 16), forKey: .declaredLength)
+            } else {
+                try c.encode(declaredLength, forKey: .declaredLength)
+            }
+        }
+        try c.encode(lengthEncoding, forKey: .lengthEncoding)
+        try c.encodeIfPresent(chop, forKey: .chop)
+        try c.encode(sync, forKey: .sync)
+        if count != 1 { try c.encode(count, forKey: .count) }
     }
 }
 

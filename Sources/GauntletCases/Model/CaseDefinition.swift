@@ -28,11 +28,32 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     /// Category and group labels, filled in by the loader from the enclosing file.
     public var categoryTitle: String
     public var groupTitle: String
+    /// The roles Gauntlet may play in this case (both by default). A case that only makes
+    /// sense in one role (an unmasked frame from the client) is not selected in the other.
+    public var roles: [CaseRole]
+    /// A non-conforming opening handshake request (client role, 0.x).
+    public var handshake: HandshakeSpec?
+    /// What the server's handshake response must look like (0.x).
+    public var expectHandshake: HandshakeExpectation?
+    /// After the case, a fresh connection must complete a handshake and echo a message (14.x).
+    public var healthCheck: Bool
+    /// The case runs on its own after the parallel batch, like the 9.x limits family.
+    public var alone: Bool
+    /// The case needs `--max-message`: every `repeat` payload of a `message` action is resized
+    /// to that limit + 1 octets. Without the option the case is not selected.
+    public var userLimit: Bool
+    /// The limit applied by ``withUserLimit(_:)`` (not part of the case file).
+    public var appliedUserLimit: Int?
+    /// Informational measurements the engine takes.
+    public var measure: [Measurement]
 
     public init(
         id: CaseID, title: String, rfc: String, requirement: Requirement, actions: [Action],
         expect: [EventAlternative], close: CloseExpectation, judge: JudgeRules = .standard, limits: LimitsSpec? = nil,
-        reportTime: Bool = false, notes: [String] = [], categoryTitle: String = "", groupTitle: String = ""
+        reportTime: Bool = false, notes: [String] = [], categoryTitle: String = "", groupTitle: String = "",
+        roles: [CaseRole] = CaseRole.allCases, handshake: HandshakeSpec? = nil,
+        expectHandshake: HandshakeExpectation? = nil, healthCheck: Bool = false, alone: Bool = false,
+        userLimit: Bool = false, measure: [Measurement] = []
     ) {
         self.id = id
         self.title = title
@@ -47,10 +68,18 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         self.notes = notes
         self.categoryTitle = categoryTitle
         self.groupTitle = groupTitle
+        self.roles = roles
+        self.handshake = handshake
+        self.expectHandshake = expectHandshake
+        self.healthCheck = healthCheck
+        self.alone = alone
+        self.userLimit = userLimit
+        self.measure = measure
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, title, rfc, requirement, actions, expect, close, judge, limits, reportTime, notes
+        case roles, handshake, expectHandshake, healthCheck, alone, userLimit, measure
     }
 
     public init(from decoder: Decoder) throws {
@@ -76,6 +105,21 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
         categoryTitle = ""
         groupTitle = ""
+        roles = try c.decodeIfPresent([CaseRole].self, forKey: .roles) ?? CaseRole.allCases
+        handshake = try c.decodeIfPresent(HandshakeSpec.self, forKey: .handshake)
+        expectHandshake = try c.decodeIfPresent(HandshakeExpectation.self, forKey: .expectHandshake)
+        healthCheck = try c.decodeIfPresent(Bool.self, forKey: .healthCheck) ?? false
+        alone = try c.decodeIfPresent(Bool.self, forKey: .alone) ?? false
+        userLimit = try c.decodeIfPresent(Bool.self, forKey: .userLimit) ?? false
+        measure = try c.decodeIfPresent([Measurement].self, forKey: .measure) ?? []
+        if roles.isEmpty {
+            throw DecodingError.dataCorruptedError(forKey: .roles, in: c, debugDescription: "roles must not be empty")
+        }
+        if judge.mode == .handshake && (expectHandshake == nil || expectHandshake?.expectsUpgrade == true) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .expectHandshake, in: c,
+                debugDescription: "judge.mode handshake needs an expectHandshake block with a status other than 101")
+        }
         if judge.mode == .limits && limits == nil {
             throw DecodingError.dataCorruptedError(
                 forKey: .limits, in: c, debugDescription: "judge.mode limits needs a limits block")
@@ -97,12 +141,42 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         try c.encodeIfPresent(limits, forKey: .limits)
         if reportTime { try c.encode(reportTime, forKey: .reportTime) }
         if !notes.isEmpty { try c.encode(notes, forKey: .notes) }
+        if Set(roles) != Set(CaseRole.allCases) { try c.encode(roles, forKey: .roles) }
+        try c.encodeIfPresent(handshake, forKey: .handshake)
+        try c.encodeIfPresent(expectHandshake, forKey: .expectHandshake)
+        if healthCheck { try c.encode(healthCheck, forKey: .healthCheck) }
+        if alone { try c.encode(alone, forKey: .alone) }
+        if userLimit { try c.encode(userLimit, forKey: .userLimit) }
+        if !measure.isEmpty { try c.encode(measure, forKey: .measure) }
+    }
+
+    /// Whether the case is meaningful when Gauntlet plays `role`.
+    public func applies(to role: CaseRole) -> Bool { roles.contains(role) }
+
+    /// Whether the runner plays the case on its own, after the parallel batch.
+    public var runsAlone: Bool { alone || judge.mode == .limits }
+
+    /// The case with the user's declared message limit applied (`--max-message`): every
+    /// `repeat` payload of a `message` action becomes `limit + 1` octets, and `{limit}` in the
+    /// title is replaced.
+    public func withUserLimit(_ limit: Int) -> CaseDefinition {
+        guard userLimit else { return self }
+        var copy = self
+        copy.appliedUserLimit = limit
+        copy.title = title.replacingOccurrences(of: "{limit}", with: String(limit))
+        copy.actions = actions.map { action in
+            guard case .message(var message) = action, case .repeated(let pattern, _) = message.payload.storage
+            else { return action }
+            message.payload = Payload(repeating: pattern, length: limit + 1)
+            return .message(message)
+        }
+        return copy
     }
 
     /// Whether the automatic close can fire: the tester closes first, the case did not
     /// suppress it, and every alternative is the same non-empty list.
     public var autoCloseEvents: [ExpectedEvent]? {
-        guard close.by == .tester, !judge.suppressAutoClose, let first = expect.first else { return nil }
+        guard close.by != .peer, !judge.suppressAutoClose, let first = expect.first else { return nil }
         guard expect.allSatisfy({ $0.events == first.events }) else { return nil }
         return first.events
     }

@@ -61,6 +61,8 @@ public enum Closer: String, Hashable, Sendable, Codable {
     case tester
     /// The peer closes first: it must fail the connection on a protocol violation.
     case peer
+    /// Either side may close first (a peer may echo or refuse an oversized message, 14.x).
+    case either
 }
 
 /// How the closing handshake is judged (`behaviorClose`).
@@ -97,6 +99,10 @@ public enum JudgeMode: String, Hashable, Sendable, Codable {
     case events
     /// 9.x: echoes judged on type and length, `count` of them in sequence.
     case limits
+    /// 0.x: the server must refuse the opening handshake (`expectHandshake`).
+    case handshake
+    /// 14.x: the peer either delivers the OK events or refuses with one of `close.codes`.
+    case resource
 }
 
 /// Case-specific verdict rules layered on top of the general algorithm.
@@ -110,22 +116,31 @@ public struct JudgeRules: Hashable, Sendable, Codable {
     public var txFrameCounts: [String: Int]?
     /// The case turns off the automatic close when the expectation is met.
     public var suppressAutoClose: Bool
+    /// Close codes that earn OK; an accepted code outside them, or no close frame at all,
+    /// lowers an OK behavior to NON-STRICT (14.x: 1009 is right, 1002 or a drop is tolerated).
+    public var preferredCodes: [UInt16]?
+    /// The frames the peer must have sent, by opcode (15.x: exactly one close frame).
+    public var rxFrameCounts: [String: Int]?
 
     public init(
         mode: JudgeMode = .events, wrongCodeFailsBehavior: Bool = false, informational: Bool = false,
-        txFrameCounts: [String: Int]? = nil, suppressAutoClose: Bool = false
+        txFrameCounts: [String: Int]? = nil, suppressAutoClose: Bool = false, preferredCodes: [UInt16]? = nil,
+        rxFrameCounts: [String: Int]? = nil
     ) {
         self.mode = mode
         self.wrongCodeFailsBehavior = wrongCodeFailsBehavior
         self.informational = informational
         self.txFrameCounts = txFrameCounts
         self.suppressAutoClose = suppressAutoClose
+        self.preferredCodes = preferredCodes
+        self.rxFrameCounts = rxFrameCounts
     }
 
     public static let standard = JudgeRules()
 
     private enum CodingKeys: String, CodingKey {
-        case mode, wrongCodeFailsBehavior, informational, txFrameCounts, suppressAutoClose
+        case mode, wrongCodeFailsBehavior, informational, txFrameCounts, suppressAutoClose, preferredCodes,
+            rxFrameCounts
     }
 
     public init(from decoder: Decoder) throws {
@@ -135,6 +150,8 @@ public struct JudgeRules: Hashable, Sendable, Codable {
         informational = try c.decodeIfPresent(Bool.self, forKey: .informational) ?? false
         txFrameCounts = try c.decodeIfPresent([String: Int].self, forKey: .txFrameCounts)
         suppressAutoClose = try c.decodeIfPresent(Bool.self, forKey: .suppressAutoClose) ?? false
+        preferredCodes = try c.decodeIfPresent([UInt16].self, forKey: .preferredCodes)
+        rxFrameCounts = try c.decodeIfPresent([String: Int].self, forKey: .rxFrameCounts)
     }
 }
 

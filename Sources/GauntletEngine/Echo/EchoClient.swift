@@ -79,10 +79,18 @@ final class EchoClientHandler: ChannelInboundHandler {
             if !closing { send(.pong, payload, context: context) }
         case .close(let close):
             if !closing {
-                send(.close, close.code.map { ClosePayload(code: $0).encode() } ?? ByteBuffer(), context: context)
+                // 1010 says "the server did not negotiate an extension I need": only a client
+                // may send it (RFC 6455 §7.4.1), so from a server it is a protocol error.
+                let reply: ByteBuffer
+                if close.code == CloseCode.mandatoryExtension {
+                    reply = ClosePayload(code: CloseCode.protocolError).encode()
+                } else {
+                    reply = close.code.map { ClosePayload(code: $0).encode() } ?? ByteBuffer()
+                }
+                send(.close, reply, context: context)
             }
             closing = true
-            // The server closes TCP first (RFC 6455 §7.1.1); a client waits for that.
+        // The server closes TCP first (RFC 6455 §7.1.1); a client waits for that.
         }
     }
 

@@ -18,6 +18,9 @@ final class EchoConnection: ChannelInboundHandler {
     private var inbound = ByteBuffer()
     private var reader: MessageReader
     private var closeTimer: Scheduled<Void>?
+    private var handshakeTimer: Scheduled<Void>?
+    /// How long a client may take to send its whole opening handshake.
+    static let handshakeTimeout = TimeAmount.seconds(5)
     /// The last complete frame was a close: a violation in it ends the handshake at once.
     private var lastFrameWasClose = false
 
@@ -45,6 +48,7 @@ final class EchoConnection: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         closeTimer?.cancel()
+        handshakeTimer?.cancel()
         context.fireChannelInactive()
     }
 
@@ -59,8 +63,11 @@ final class EchoConnection: ChannelInboundHandler {
                 let response = try HandshakeResponse.accepting(request)
                 context.writeAndFlush(wrapOutboundOut(response.encode()), promise: nil)
                 state = .open
+                handshakeTimer?.cancel()
             } catch HandshakeError.unsupportedVersion {
-                reject(context: context, status: 426, reason: "Upgrade Required", headers: [("Sec-WebSocket-Version", "13")])
+                reject(
+                    context: context, status: 426, reason: "Upgrade Required",
+                    headers: [("Sec-WebSocket-Version", "13")])
                 return
             } catch {
                 reject(context: context, status: 400, reason: "Bad Request", headers: [])
@@ -82,11 +89,30 @@ final class EchoConnection: ChannelInboundHandler {
 
     private func reject(context: ChannelHandlerContext, status: Int, reason: String, headers: [(String, String)]) {
         state = .closed
+        handshakeTimer?.cancel()
+        inbound.clear()
         let response = HandshakeResponse.rejecting(status: status, reason: reason, headers: headers)
         let channel = context.channel
+        // Half-close and keep discarding input for a moment: closing with unread request bytes
+        // would send RST, and the client might lose the refusal before reading it.
         context.writeAndFlush(wrapOutboundOut(response.encode())).whenComplete { _ in
-            channel.close(promise: nil)
+            channel.close(mode: .output, promise: nil)
+            channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
         }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        // A client that never finishes its request (slowloris) is refused after a while.
+        let channel = context.channel
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        handshakeTimer = context.eventLoop.scheduleTask(in: Self.handshakeTimeout) {
+            let connection = loopBound.value
+            guard connection.state == .handshake else { return }
+            connection.state = .closed
+            let response = HandshakeResponse.rejecting(status: 408, reason: "Request Timeout")
+            channel.writeAndFlush(response.encode()).whenComplete { _ in channel.close(promise: nil) }
+        }
+        context.fireChannelActive()
     }
 
     private func pump(context: ChannelHandlerContext) {

@@ -1,5 +1,5 @@
-import WebSocketWire
 import GauntletCases
+import WebSocketWire
 
 /// An event the tester recorded, with the real bytes (the judge compares bytes, not renderings).
 public enum ReceivedEvent: Hashable, Sendable, CustomStringConvertible {
@@ -72,6 +72,10 @@ public struct SessionRecord: Hashable, Sendable {
     public var peerViolations: [String] = []
     /// Informational measurements (e.g. a server's effective limit), shown in reports.
     public var measurements: [String: String] = [:]
+    /// Client role: the server's parsed handshake response, whatever its status.
+    public var handshakeResponse: HandshakeResponse?
+    /// The health check after the case (`healthCheck` cases), `nil` if none ran.
+    public var healthCheck: HealthCheckOutcome?
     public var httpRequest = ""
     public var httpResponse = ""
     /// Milliseconds from the end of the opening handshake to TCP close (0 if it never opened).
@@ -85,4 +89,15 @@ public struct SessionRecord: Hashable, Sendable {
     public var rxOctetStats: [String: Int] = [:]
 
     public init(role: Role) { self.role = role }
+}
+
+/// Whether the server still answered on a fresh connection after a case, and the evidence.
+public struct HealthCheckOutcome: Hashable, Sendable {
+    public var passed: Bool
+    public var detail: String
+
+    public init(passed: Bool, detail: String) {
+        self.passed = passed
+        self.detail = detail
+    }
 }

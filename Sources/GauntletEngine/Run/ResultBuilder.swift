@@ -34,7 +34,8 @@ public enum ResultBuilder {
                 category: definition.id.category, categoryTitle: definition.categoryTitle,
                 behaviorReason: judgement.behaviorReason, closeReason: judgement.closeReason,
                 peerViolations: record.peerViolations, measurements: record.measurements,
-                error: record.wasOpen ? nil : (record.connectionError ?? "the connection never opened")))
+                error: record.wasOpen || definition.judge.mode == .handshake
+                    ? nil : (record.connectionError ?? "the connection never opened")))
     }
 }
 
@@ -47,6 +48,17 @@ public enum ExpectationText {
         case .events:
             for alternative in definition.expect {
                 parts.append("\(alternative.verdict): \(Judge.describe(alternative.events)).")
+            }
+        case .handshake:
+            if let expectation = definition.expectHandshake {
+                parts.append(
+                    "The server refuses the opening handshake with \(expectation.status)"
+                        + (expectation.headers.isEmpty ? "" : " and \(expectation.headers.joined(separator: ", "))")
+                        + ", without upgrading.")
+            }
+        case .resource:
+            for alternative in definition.expect {
+                parts.append("\(alternative.verdict): \(Judge.describe(alternative.events)), or a refusal.")
             }
         case .limits:
             if let limits = definition.limits {
@@ -62,7 +74,10 @@ public enum ExpectationText {
             parts.append("Gauntlet closes; the peer answers with \(codes) or no code\(close.clean ? ", cleanly" : "").")
         case .peer:
             parts.append("The peer fails the connection (close \(codes), or just drops TCP).")
+        case .either:
+            parts.append("Either side may close; a peer's close carries \(codes) or no code.")
         }
+        if definition.healthCheck { parts.append("Afterwards a fresh connection must still echo.") }
         if definition.judge.informational { parts.append("The result is informational only.") }
         return parts.joined(separator: " ")
     }

@@ -7,6 +7,12 @@ import WebSocketWire
 /// dials it) or, later, a client under test (it dials Gauntlet).
 public protocol CasePlayer: Sendable {
     func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord
+    /// The role Gauntlet plays; cases that do not apply to it are not selected.
+    var role: CaseRole { get }
+}
+
+extension CasePlayer {
+    public var role: CaseRole { .client }
 }
 
 extension ServerTarget: CasePlayer {}
@@ -43,8 +49,10 @@ public struct SuiteRunner: Sendable {
         _ cases: [CaseDefinition], group: EventLoopGroup, progress: (any SuiteProgress)? = nil,
         shouldStop: @escaping @Sendable () -> Bool = { false }
     ) async -> AgentRun {
-        let parallel = cases.filter { $0.judge.mode != .limits }
-        let alone = cases.filter { $0.judge.mode == .limits }
+        // A case that only makes sense in the other role (`roles`) is not selected at all.
+        let cases = cases.filter { $0.applies(to: player.role) }
+        let parallel = cases.filter { !$0.runsAlone }
+        let alone = cases.filter { $0.runsAlone }
         let counter = Counter()
         var results: [CaseResult] = []
         results += await runBatch(

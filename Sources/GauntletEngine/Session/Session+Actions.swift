@@ -15,10 +15,12 @@ extension Session {
         switch action {
         case .frame(let frame):
             if definition.judge.mode == .limits, limitsSender == nil { limitsSender = action }
-            sendFrame(
-                opcode: frame.opcode, fin: frame.fin, rsv: frame.rsv, payload: frame.payload, mask: frame.mask,
-                declaredLength: frame.declaredLength, lengthEncoding: frame.lengthEncoding, chop: frame.chop,
-                sync: frame.sync)
+            for _ in 0..<frame.count {
+                sendFrame(
+                    opcode: frame.opcode, fin: frame.fin, rsv: frame.rsv, payload: frame.payload, mask: frame.mask,
+                    declaredLength: frame.declaredLength, lengthEncoding: frame.lengthEncoding, chop: frame.chop,
+                    sync: frame.sync)
+            }
         case .message(let message):
             if definition.judge.mode == .limits, limitsSender == nil { limitsSender = action }
             sendMessage(message)
@@ -70,6 +72,8 @@ extension Session {
             }
         case .wirelog(let switchAction):
             log.switchLog(enabled: switchAction.enabled, record: switchAction.record)
+        case .grow(let spec):
+            startGrowing(spec)
         }
     }
 

@@ -47,6 +47,7 @@ extension Session {
                 sendFrame(opcode: Opcode.pong.rawValue, payload: Payload(Array(payload.readableBytesView)))
             }
         case .pong(let payload):
+            if growPong(payload) { return }
             record.received.append(.pong(Array(payload.readableBytesView)))
             checkAutoClose()
         case .close(let close):
@@ -67,7 +68,11 @@ extension Session {
             closeHandshakeTimer?.cancel()
             closeHandshakeTimer = nil
             record.wasClean = true
-            if role == .server {
+            if role == .server, definition.judge.rxFrameCounts != nil {
+                // Counting the peer's frames: keep reading briefly so frames it wrongly sends
+                // after the closing handshake (data, a second close) are seen before the drop.
+                schedule(after: 0.5) { $0.drop() }
+            } else if role == .server {
                 drop()
             } else {
                 let timeout = timeouts.serverConnectionDrop

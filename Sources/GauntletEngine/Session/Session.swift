@@ -36,6 +36,8 @@ final class Session {
     var limitsSender: Action?
     var streamMask: (key: MaskingKey?, phase: Int)?
     var rng = SystemRandomNumberGenerator()
+    var growth: GrowProgress?
+    var connectedAt: NIODeadline?
     private var finished = false
 
     init(
@@ -58,7 +60,8 @@ final class Session {
 
     /// TCP is up: the client sends its request; both roles arm the handshake timeout.
     func connectionActive() {
-        let timeout = timeouts.openHandshake
+        connectedAt = .now()
+        let timeout = openHandshakeTimeout
         schedule(after: timeout) { session in
             guard session.state == .connecting else { return }
             session.record.wasOpenHandshakeTimeout = true
@@ -66,14 +69,9 @@ final class Session {
             session.drop()
         }
         guard role == .client else { return }
-        let request = HandshakeRequest.client(
-            host: target.hostHeader, path: target.resource, key: WebSocketAccept.randomKey(),
-            protocols: target.protocols, extensions: [], extraHeaders: target.extraHeaders,
-            userAgent: target.userAgent)
+        let request = makeClientRequest()
         handshakeRequest = request
-        let bytes = request.encode()
-        record.httpRequest = String(decoding: bytes.readableBytesView, as: UTF8.self)
-        write(bytes, sync: false)
+        sendClientRequest(request)
     }
 
     func bytesReceived(_ bytes: ByteBuffer) {
@@ -95,6 +93,15 @@ final class Session {
         if state != .closed, record.wasOpen, !record.wasClean, record.wasNotCleanReason == nil {
             record.wasNotCleanReason = "peer dropped the TCP connection without previous WebSocket closing handshake"
         }
+        if !record.wasOpen, record.connectionError == nil {
+            record.connectionError =
+                role == .client
+                ? (record.handshakeResponse == nil
+                    ? "the server closed the connection without answering the opening handshake"
+                    : "the connection closed after the handshake response")
+                : "the client closed the connection before completing the opening handshake"
+        }
+        recordMeasurements()
         state = .closed
         if let openedAt {
             record.durationMilliseconds = Int(((NIODeadline.now() - openedAt).nanoseconds + 500_000) / 1_000_000)
@@ -126,11 +133,22 @@ final class Session {
             case .client:
                 guard let response = try HandshakeResponse.parse(&inbound) else { return }
                 record.httpResponse = headerText(before, consumed: before.readableBytes - inbound.readableBytes)
+                record.handshakeResponse = response
                 guard let request = handshakeRequest else { return }
+                if definition.judge.mode == .handshake {
+                    // A refusal case ends with the response, whatever it is; the judge reads it.
+                    drop()
+                    return
+                }
                 do {
                     try response.validate(against: request)
                 } catch {
                     record.connectionError = "opening handshake failed: \(error)"
+                    drop()
+                    return
+                }
+                if let violation = upgradeViolation(response) {
+                    record.connectionError = "opening handshake failed: \(violation)"
                     drop()
                     return
                 }
@@ -173,7 +191,8 @@ final class Session {
         state = .open
         record.wasOpen = true
         openedAt = .now()
-        let bound = CaseTiming.bound(of: definition.actions) + timeouts.closeHandshake
+        let bound =
+            CaseTiming.bound(of: definition.actions) + timeouts.closeHandshake
             + timeouts.serverConnectionDrop + timeouts.hardBoundSlack
         schedule(after: bound) { session in
             guard session.state != .closed else { return }
@@ -258,6 +277,9 @@ enum CaseTiming {
             case .raw(let raw):
                 let pieces = raw.chop.map { (raw.payload.count + $0 - 1) / max($0, 1) } ?? 1
                 longest = max(longest, Double(pieces) * (raw.delay ?? 0))
+            case .grow:
+                // Paced by pongs; a live peer answers well within this.
+                longest = max(longest, 30)
             default:
                 break
             }

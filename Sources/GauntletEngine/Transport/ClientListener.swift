@@ -59,6 +59,8 @@ public final class ClientListener: CasePlayer {
 
     public var url: String { "ws://\(host):\(port)/" }
 
+    public var role: CaseRole { .server }
+
     /// Waits for the next client and plays `definition` on it.
     public func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
         let promise = group.next().makePromise(of: SessionRecord.self)

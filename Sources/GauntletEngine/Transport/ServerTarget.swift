@@ -31,6 +31,39 @@ public struct ServerTarget: Sendable {
     /// Plays `definition` on a fresh connection. Never throws: a failed connect is a record
     /// of a connection that never opened, with the reason.
     public func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
+        var record = await playOnce(definition, on: group)
+        if definition.healthCheck {
+            record.healthCheck = await healthCheck(on: group)
+        }
+        return record
+    }
+
+    /// After a case that may have hurt the server: a fresh connection must complete the
+    /// handshake, echo one small text message and close cleanly, within a few seconds.
+    public func healthCheck(on group: EventLoopGroup) async -> HealthCheckOutcome {
+        var probe = self
+        probe.connectAttempts = 2
+        let text = "gauntlet health check"
+        let definition = CaseDefinition(
+            id: "0.0.0", title: "health check", rfc: "10.4", requirement: .should,
+            actions: [.message(MessageAction(opcode: 1, payload: Payload(text: text))), .killAfter(5)],
+            expect: [EventAlternative(verdict: "OK", events: [.message(Payload(text: text), binary: false)])],
+            close: CloseExpectation(by: .tester, codes: [1000], clean: true))
+        let record = await probe.playOnce(definition, on: group)
+        guard record.wasOpen else {
+            return HealthCheckOutcome(
+                passed: false,
+                detail: "a fresh connection could not open: \(record.connectionError ?? "no handshake")")
+        }
+        let judgement = Judge.judge(definition, record)
+        guard judgement.behavior == .ok else {
+            return HealthCheckOutcome(
+                passed: false, detail: "a fresh connection opened but did not echo: \(judgement.behaviorReason)")
+        }
+        return HealthCheckOutcome(passed: true, detail: "a fresh connection opened and echoed a message")
+    }
+
+    private func playOnce(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
         var lastError = ""
         for attempt in 1...connectAttempts {
             let eventLoop = group.next()
@@ -71,7 +104,8 @@ public struct ServerTarget: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
                         let serverName = host.first?.isNumber == true || host.contains(":") ? nil : host
-                        let tlsHandler = try NIOSSLClientHandler(context: sslContext.context, serverHostname: serverName)
+                        let tlsHandler = try NIOSSLClientHandler(
+                            context: sslContext.context, serverHostname: serverName)
                         try channel.pipeline.syncOperations.addHandler(tlsHandler)
                     }
                     let session = Session(
