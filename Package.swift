@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "GauntletCatalog",
             path: "Cases",
-            exclude: ["DIVERGENCES.md", "README.md"],
+            exclude: ["DIVERGENCES.md", "FAMILIES.md", "README.md"],
             sources: ["CatalogBundle.swift"],
             resources: [.copy("autobahn"), .copy("gauntlet")]
         ),
