@@ -41,9 +41,11 @@ struct FuzzingClientSpec: Decodable {
         } catch let DecodingError.keyNotFound(key, context) {
             throw UsageError("spec \(path): missing field \(Self.path(context.codingPath + [key]))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw UsageError("spec \(path): wrong type at \(Self.path(context.codingPath)): \(context.debugDescription)")
+            throw UsageError(
+                "spec \(path): wrong type at \(Self.path(context.codingPath)): \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
-            throw UsageError("spec \(path): malformed JSON: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)")
+            throw UsageError(
+                "spec \(path): malformed JSON: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)")
         } catch {
             throw UsageError("spec \(path): \(error)")
         }

@@ -27,15 +27,22 @@ final class ProgressPrinter: SuiteProgress {
     }
 
     func caseFinished(_ result: CaseResult, done: Int, total: Int) {
-        let failed = isFailure(result) ? failures.add(1, ordering: .relaxed).newValue : failures.load(ordering: .relaxed)
-        let elapsed = (ContinuousClock.now - start).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))
-        let line = "[\(String(repeating: " ", count: max(0, String(total).count - String(done).count)))\(done)/\(total)] \(failed) failed  \(elapsed)"
+        let failed =
+            isFailure(result) ? failures.add(1, ordering: .relaxed).newValue : failures.load(ordering: .relaxed)
+        let elapsed = (ContinuousClock.now - start).formatted(
+            .units(allowed: [.seconds], fractionalPart: .show(length: 1)))
+        let line =
+            "[\(String(repeating: " ", count: max(0, String(total).count - String(done).count)))\(done)/\(total)] \(failed) failed  \(elapsed)"
         lock.withLock { _ in
             switch mode {
             case .quiet:
                 break
             case .live:
-                if verbose { write("\r\u{1B}[K\(result.id.rawValue) \(result.behavior.rawValue)/\(result.behaviorClose.rawValue)\n") }
+                if verbose {
+                    write(
+                        "\r\u{1B}[K\(result.id.rawValue) \(result.behavior.rawValue)/\(result.behaviorClose.rawValue)\n"
+                    )
+                }
                 write("\r\u{1B}[K\(line)")
                 if done == total { write("\n") }
             case .plain:

@@ -20,7 +20,8 @@ enum ReportOutput {
                 try HTMLReport.write(runs, to: directory, evaluation: evaluation)
             }
             if formats.contains(.junit) {
-                try JUnitReport.write(runs: runs, evaluation: evaluation, to: directory.appendingPathComponent("junit.xml"))
+                try JUnitReport.write(
+                    runs: runs, evaluation: evaluation, to: directory.appendingPathComponent("junit.xml"))
             }
             if formats.contains(.markdown) {
                 let file = directory.appendingPathComponent("summary.md")
@@ -36,7 +37,8 @@ enum ReportOutput {
         if quiet {
             print(line)
         } else {
-            let color = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let color =
+                isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 && ProcessInfo.processInfo.environment["CI"] == nil
             let htmlDirectory = formats.contains(.html) ? directory : nil
             var text = TerminalSummary.render(

@@ -35,17 +35,21 @@ struct ExitCodeTests {
         #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
         let lastLine = outcome.stdout.split(separator: "\n").last.map(String.init)
         #expect(lastLine == "27 passed, 0 failed")
-        let index = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: dir.appendingPathComponent("index.json"))) as? [String: [String: Any]]
+        let index =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: dir.appendingPathComponent("index.json"))) as? [String: [String: Any]]
         #expect(index?["gauntlet-echo"]?.count == 27)
     }
 
     @Test func unreachableTargetRecordsEveryCaseAsFailed() async throws {
         let dir = try GauntletBinary.temporaryDirectory()
-        let outcome = try await GauntletBinary.run(["test", "ws://127.0.0.1:1/", "--cases", "1.1.*", "--outdir", dir.path])
+        let outcome = try await GauntletBinary.run([
+            "test", "ws://127.0.0.1:1/", "--cases", "1.1.*", "--outdir", dir.path,
+        ])
         #expect(outcome.status == 1)
-        let index = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: dir.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
+        let index =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: dir.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
         let entries = try #require(index?.values.first)
         #expect(entries.count == 8)
         #expect(entries.values.allSatisfy { $0["behavior"] as? String == "FAILED" })

@@ -27,7 +27,9 @@ struct PythonWebsocketsIntegrationTests {
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         let system = try #require(python3, "python3 is needed to install the third-party server")
         #expect(try await shell(system, ["-m", "venv", "--clear", venv.path]) == 0)
-        #expect(try await shell(python, ["-m", "pip", "install", "-q", "--disable-pip-version-check", "websockets==17.4"]) == 0)
+        #expect(
+            try await shell(python, ["-m", "pip", "install", "-q", "--disable-pip-version-check", "websockets==17.4"])
+                == 0)
         return python
     }
 
@@ -68,11 +70,13 @@ struct PythonWebsocketsIntegrationTests {
         ])
         #expect(outcome.status == 0 || outcome.status == 1, "\(outcome.stderr)")
 
-        let expected = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: Self.fixtures.appendingPathComponent("py-websockets-expected.json")))
+        let expected =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Self.fixtures.appendingPathComponent("py-websockets-expected.json")))
             as! [String: Any]
         let table = expected["cases"] as! [String: [[String]]]
-        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: outdir.appendingPathComponent("index.json")))
+        let index =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: outdir.appendingPathComponent("index.json")))
             as! [String: [String: [String: Any]]]
         let got = try #require(index["py-websockets"])
         #expect(got.count == table.count)
@@ -84,7 +88,9 @@ struct PythonWebsocketsIntegrationTests {
             }
             let verdict = [entry["behavior"] as? String ?? "", entry["behaviorClose"] as? String ?? ""]
             if !allowed.contains(verdict) {
-                mismatches.append("\(id): got \(verdict.joined(separator: "/")), expected \(allowed.map { $0.joined(separator: "/") })")
+                mismatches.append(
+                    "\(id): got \(verdict.joined(separator: "/")), expected \(allowed.map { $0.joined(separator: "/") })"
+                )
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.sorted().joined(separator: "\n"))")

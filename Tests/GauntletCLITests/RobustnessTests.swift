@@ -24,8 +24,9 @@ struct RobustnessTests {
         _ = await echo.wait()
         let outcome = await run.wait()
         #expect(outcome.status == 1, "\(outcome.stdout)")
-        let index = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: dir.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
+        let index =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: dir.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
         let entries = try #require(index?.values.first)
         // 16 + 20 + 4 + 6 selected cases: every one has a recorded outcome and its report file.
         #expect(entries.count == 46)

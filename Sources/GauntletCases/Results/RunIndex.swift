@@ -6,7 +6,9 @@ public struct IndexEntry: Hashable, Sendable, Codable {
     public var remoteCloseCode: Int?
     public var reportfile: String
 
-    public init(behavior: Behavior, behaviorClose: CloseBehavior, duration: Int, remoteCloseCode: Int?, reportfile: String) {
+    public init(
+        behavior: Behavior, behaviorClose: CloseBehavior, duration: Int, remoteCloseCode: Int?, reportfile: String
+    ) {
         self.behavior = behavior
         self.behaviorClose = behaviorClose
         self.duration = duration

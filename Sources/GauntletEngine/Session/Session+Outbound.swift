@@ -62,7 +62,8 @@ extension Session {
 
     func maskKey(for spec: MaskSpec) -> MaskingKey? {
         switch spec {
-        case .roleDefault: return role.masksOutgoingFrames ? MaskingKey(UInt32.random(in: .min ... .max, using: &rng)) : nil
+        case .roleDefault:
+            return role.masksOutgoingFrames ? MaskingKey(UInt32.random(in: .min ... .max, using: &rng)) : nil
         case .none: return nil
         case .key(let value): return MaskingKey(value)
         case .random: return MaskingKey(UInt32.random(in: .min ... .max, using: &rng))
@@ -87,7 +88,8 @@ extension Session {
         log.txFrame(
             header, payloadPrefix: FrameBuilder.prefix(of: payload, count: AutobahnRendering.maxLoggedOctets),
             payloadCount: payload.count, chop: chop, sync: sync)
-        sendData(FrameBuilder.frame(header: header, payload: payload, allocator: channel.allocator), sync: sync, chop: chop)
+        sendData(
+            FrameBuilder.frame(header: header, payload: payload, allocator: channel.allocator), sync: sync, chop: chop)
     }
 
     /// The stateful close: only while OPEN; the first close we send (not a reply) starts the

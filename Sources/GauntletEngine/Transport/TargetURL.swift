@@ -42,7 +42,9 @@ public struct TargetURL: Hashable, Sendable, CustomStringConvertible {
             }
             host = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty {
+            if after.hasPrefix(":") {
+                portText = after.dropFirst()
+            } else if !after.isEmpty {
                 throw TargetURLError(text: text, reason: "garbage after IPv6 literal")
             }
         } else if let colon = authority.lastIndex(of: ":") {
