@@ -86,11 +86,7 @@ struct TestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let plan = try TestPlan.make(self)
-        let expectations = try expect.map { path in
-            do { return try Expectations.load(URL(fileURLWithPath: path)) } catch {
-                throw UsageError("cannot use --expect \(path): \(error)")
-            }
-        }
+        let expectations = try expect.map(Self.loadExpectations)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let stop = StopSignal()
         stop.install {
@@ -111,7 +107,16 @@ struct TestCommand: AsyncParsableCommand {
             runs: runs, to: plan.outdir, formats: plan.formats, policy: policy, expectations: expectations,
             quiet: quiet, verbose: verbose)
         try? await group.shutdownGracefully()
-        throw ExitCode(outcome)
+        // An interrupted run never counts as a pass, even if everything that ran passed.
+        throw ExitCode(stop.isStopped ? max(outcome, ExitStatus.failed) : outcome)
+    }
+
+    static func loadExpectations(_ path: String) throws -> Expectations {
+        do {
+            return try Expectations.load(URL(fileURLWithPath: path))
+        } catch {
+            throw UsageError("cannot use --expect \(path): \(error)")
+        }
     }
 
     private func runServer(
