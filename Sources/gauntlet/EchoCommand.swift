@@ -19,10 +19,21 @@ struct EchoCommand: AsyncParsableCommand {
     @Option(help: "Largest message accepted, in bytes; larger ones are failed with close 1009.")
     var maxMessage: UInt64 = 64 * 1024 * 1024
 
+    @Option(help: "PEM certificate chain: serve wss:// instead of ws://.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+    }
+
     func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server = try await EchoServer.start(
-            host: host, port: port, limits: .init(maxMessageSize: maxMessage), group: group)
+            host: host, port: port, limits: .init(maxMessageSize: maxMessage),
+            tls: tlsCert.map { EchoServer.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }, group: group)
         print("gauntlet echo listening on \(server.url)")
         // Scripts and tests read this line from a pipe, where stdout is block-buffered.
         fflush(nil)

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import WebSocketWire
 
 /// Gauntlet's strict reference echo server (what wstest's testee server is to Autobahn).
@@ -18,36 +19,61 @@ public final class EchoServer: Sendable {
         }
     }
 
+    /// PEM files that turn the echo server into a `wss://` server.
+    public struct TLSFiles: Sendable {
+        public var certificateChain: String
+        public var privateKey: String
+
+        public init(certificateChain: String, privateKey: String) {
+            self.certificateChain = certificateChain
+            self.privateKey = privateKey
+        }
+
+        func makeContext() throws -> NIOSSLContext {
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificateChain).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKey, format: .pem)))
+            return try NIOSSLContext(configuration: configuration)
+        }
+    }
+
     private let channel: Channel
+    public let secure: Bool
 
     /// The port the server listens on (useful after binding port 0).
     public let port: Int
     public let host: String
 
-    private init(channel: Channel, host: String, port: Int) {
+    private init(channel: Channel, host: String, port: Int, secure: Bool) {
         self.channel = channel
+        self.secure = secure
         self.host = host
         self.port = port
     }
 
     public static func start(
-        host: String = "127.0.0.1", port: Int = 0, limits: Limits = Limits(), group: EventLoopGroup
+        host: String = "127.0.0.1", port: Int = 0, limits: Limits = Limits(), tls: TLSFiles? = nil,
+        group: EventLoopGroup
     ) async throws -> EchoServer {
+        let sslContext = try tls.map { NIOSSLContextBox(context: try $0.makeContext()) }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext.context))
+                    }
                     try channel.pipeline.syncOperations.addHandler(EchoConnection(limits: limits))
                 }
             }
             .bind(host: host, port: port).get()
         let boundPort = channel.localAddress?.port ?? port
-        return EchoServer(channel: channel, host: host, port: boundPort)
+        return EchoServer(channel: channel, host: host, port: boundPort, secure: tls != nil)
     }
 
-    public var url: String { "ws://\(host):\(port)/" }
+    public var url: String { "\(secure ? "wss" : "ws")://\(host):\(port)/" }
 
     public func stop() async {
         try? await channel.close().get()
