@@ -59,7 +59,7 @@ struct GauntletBinary {
         var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
         /// Polls stdout until it holds a complete first line (or the process ends).
-        func firstLine(timeout: Double = 10) async throws -> String {
+        func firstLine(timeout: Double = 60) async throws -> String {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
                 if let line = stdout.split(separator: "\n", omittingEmptySubsequences: false).first,

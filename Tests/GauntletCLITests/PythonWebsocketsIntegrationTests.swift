@@ -67,6 +67,8 @@ struct PythonWebsocketsIntegrationTests {
         let outdir = try GauntletBinary.temporaryDirectory()
         let outcome = try await GauntletBinary.run([
             "test", "ws://127.0.0.1:\(port)/", "--agent", "py-websockets", "--outdir", outdir.path, "--quiet",
+            // Autobahn's categories: the table comes from Autobahn's own verdicts.
+            "--cases", "1.*,2.*,3.*,4.*,5.*,6.*,7.*,9.*,10.*",
         ])
         #expect(outcome.status == 0 || outcome.status == 1, "\(outcome.stderr)")
 
