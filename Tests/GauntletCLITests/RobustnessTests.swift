@@ -8,7 +8,8 @@ struct RobustnessTests {
     static func startEcho() async throws -> (GauntletBinary.Running, String) {
         let echo = try GauntletBinary.start(["echo", "--port", "0"])
         let line = try await echo.firstLine()
-        let url = try #require(line.split(separator: " ").last.map(String.init), "no URL in: \(line)")
+        let url = try #require(
+            line.split(separator: " ").last.map(String.init), "no URL in: \(line); stderr: \(echo.stderr)")
         return (echo, url)
     }
 
