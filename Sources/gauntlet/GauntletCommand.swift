@@ -11,7 +11,7 @@ struct GauntletCommand: AsyncParsableCommand {
             configuration error.
             """,
         subcommands: [
-            TestCommand.self, EchoCommand.self, CasesCommand.self, BenchmarkCommand.self,
+            TestCommand.self, EchoCommand.self, CasesCommand.self, BenchmarkCommand.self, FuzzCommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -1,0 +1,291 @@
+import GauntletEngine
+import NIOCore
+import NIOPosix
+import WebSocketWire
+
+/// Plays one `FrameSequence` on a fresh connection and records what the server did: the lean
+/// path a campaign runs thousands of times a second (no `Session`, no report).
+///
+/// Per sequence: connect, handshake, the frames with their chops and delays, then a masked
+/// close 1000 as a trailer, and read until the server closes, everything due has arrived, or
+/// the bound elapses.
+public struct NetworkExecutor: Sendable {
+    public var url: TargetURL
+    /// How long to wait for everything due (echoes and the close).
+    public var timeout: TimeAmount
+    public var connectTimeout: TimeAmount
+    /// Octets of the server's output kept for the wire log.
+    public var wireLogLimit = 4096
+    let group: EventLoopGroup
+
+    public init(
+        url: TargetURL, group: EventLoopGroup, timeout: TimeAmount = .seconds(1),
+        connectTimeout: TimeAmount = .seconds(2)
+    ) {
+        self.url = url
+        self.group = group
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+    }
+
+    /// The close frame appended to every sequence, so a server that accepted it all ends the
+    /// connection promptly.
+    public static let trailer: [UInt8] = FuzzFrame(
+        opcode: 8, mask: 0x5A5A_A5A5, payload: .close(code: 1000, reason: [])
+    ).wireBytes()
+
+    /// The client's full post-handshake stream for `sequence` (frames then trailer).
+    public static func stream(for sequence: FrameSequence) -> [UInt8] {
+        sequence.streamBytes() + trailer
+    }
+
+    /// Runs `sequence`; never throws.
+    public func run(_ sequence: FrameSequence) async -> (Reference, Observation) {
+        let reference = Reference.compute(stream: Self.stream(for: sequence))
+        let observation = await observe(
+            handshake: sequence.handshakePieces(
+                host: url.hostHeader, resource: url.resource, key: "dGhlIHNhbXBsZSBub25jZQ=="),
+            pieces: sequence.wirePieces(trailer: Self.trailer), reference: reference)
+        return (reference, observation)
+    }
+
+    /// A fresh connection that must echo one text message: tells a crashed or hung server from a
+    /// rude one.
+    public func healthCheck(attempts: Int = 2) async -> (healthy: Bool, detail: String) {
+        let probe = FrameSequence(frames: [
+            FuzzFrame(opcode: 1, mask: 0x0102_0304, payload: .bytes(Array("gauntlet health check".utf8)))
+        ])
+        var detail = ""
+        for attempt in 0..<attempts {
+            if attempt > 0 { try? await Task.sleep(nanoseconds: 150_000_000) }
+            var checker = self
+            checker.timeout = max(timeout, .seconds(2))
+            let (_, obs) = await checker.run(probe)
+            if obs.messages.first?.payload == Array("gauntlet health check".utf8) { return (true, "echo received") }
+            detail =
+                obs.connectError.map { "connect failed: \($0)" }
+                ?? (obs.handshakeOK
+                    ? "no echo (\(obs.end.rawValue))" : "handshake failed (\(obs.handshakeError ?? "no response"))")
+        }
+        return (false, detail)
+    }
+
+    func observe(handshake: [[UInt8]], pieces: [WirePiece], reference: Reference) async -> Observation {
+        let loop = group.next()
+        let promise = loop.makePromise(of: Observation.self)
+        let expectTerminal: Bool = {
+            if case .incomplete = reference.terminal { return false }
+            return true
+        }()
+        let plan = ExecPlan(
+            handshake: handshake, pieces: pieces, expectedMessages: reference.messages.count,
+            expectTerminal: expectTerminal, timeout: timeout, wireLogLimit: wireLogLimit)
+        let bootstrap = ClientBootstrap(group: loop)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ExecHandler(plan: plan, promise: promise))
+                }
+            }
+        do {
+            _ = try await bootstrap.connect(host: url.host, port: url.port).get()
+        } catch {
+            var obs = Observation()
+            obs.connectError = "\(error)"
+            obs.end = .connectFailed
+            obs.endError = "\(error)"
+            promise.succeed(obs)
+            return obs
+        }
+        return (try? await promise.futureResult.get()) ?? Observation()
+    }
+}
+
+struct ExecPlan: Sendable {
+    var handshake: [[UInt8]]
+    var pieces: [WirePiece]
+    var expectedMessages: Int
+    var expectTerminal: Bool
+    var timeout: TimeAmount
+    var wireLogLimit: Int
+}
+
+/// The per-connection state machine of `NetworkExecutor`; runs on the channel's event loop.
+final class ExecHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let plan: ExecPlan
+    private let promise: EventLoopPromise<Observation>
+    private var obs = Observation()
+    private var inbound = ByteBuffer()
+    private var open = false
+    private var reader = MessageReader(configuration: .init(peerRole: .server))
+    private var readerFailed = false
+    private var finished = false
+    private var started = NIODeadline.now()
+    private var timer: Scheduled<Void>?
+    private var graceTimer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+
+    init(plan: ExecPlan, promise: EventLoopPromise<Observation>) {
+        self.plan = plan
+        self.promise = promise
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func channelActive(context: ChannelHandlerContext) {
+        started = .now()
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: plan.timeout) { [self] in
+            finish(.timeout, error: nil)
+        }
+        for piece in plan.handshake {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: piece)), promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !finished else { return }
+        var bytes = unwrapInboundIn(data)
+        let room = plan.wireLogLimit - obs.wire.count
+        if room > 0 { obs.wire += bytes.readableBytesView.prefix(room) }
+        if !open {
+            inbound.writeBuffer(&bytes)
+            do {
+                guard let response = try HandshakeResponse.parse(&inbound) else { return }
+                obs.handshakeStatus = response.status
+                if response.status != 101 {
+                    obs.handshakeError = "status \(response.status) \(response.reason)"
+                    finish(.done, error: nil)
+                    return
+                }
+                open = true
+                sendFrames(context: context, from: 0)
+                if inbound.readableBytes > 0 {
+                    let rest = inbound
+                    inbound = ByteBuffer()
+                    feed(rest)
+                }
+            } catch {
+                obs.handshakeError = "\(error)"
+                finish(.done, error: nil)
+            }
+            return
+        }
+        feed(bytes)
+    }
+
+    /// Writes pieces from `index` on; a piece with a delay is written from a scheduled task.
+    private func sendFrames(context: ChannelHandlerContext, from index: Int, delayDone: Bool = false) {
+        var i = index
+        while i < plan.pieces.count {
+            let piece = plan.pieces[i]
+            if piece.delayMs > 0 && !(delayDone && i == index) {
+                let next = i
+                context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(piece.delayMs))) { [self] in
+                    guard !finished, let context = self.context else { return }
+                    sendFrames(context: context, from: next, delayDone: true)
+                }
+                return
+            }
+            writePiece(context: context, index: i)
+            i += 1
+        }
+    }
+
+    private func writePiece(context: ChannelHandlerContext, index: Int) {
+        let bytes = plan.pieces[index].bytes
+        let buffer = wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes))
+        guard index == plan.pieces.count - 1 else {
+            if !bytes.isEmpty { context.writeAndFlush(buffer, promise: nil) }
+            return
+        }
+        // The bound for the server's answer starts once our last octet is out: a slow,
+        // chopped input is not a slow server.
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(buffer, promise: promise)
+        promise.futureResult.assumeIsolated().whenComplete { [self] _ in
+            guard !finished, let context = self.context else { return }
+            timer?.cancel()
+            timer = context.eventLoop.assumeIsolated().scheduleTask(in: plan.timeout) { [self] in
+                finish(.timeout, error: nil)
+            }
+        }
+    }
+
+    private func feed(_ bytes: ByteBuffer) {
+        guard !readerFailed else { return }
+        reader.append(bytes)
+        while true {
+            do {
+                guard let event = try reader.next() else { break }
+                switch event {
+                case .message(let op, let payload):
+                    obs.events.append(.message(opcode: op.rawValue, payload: Array(payload.readableBytesView)))
+                case .ping(let payload):
+                    obs.events.append(.ping(Array(payload.readableBytesView)))
+                case .pong(let payload):
+                    obs.events.append(.pong(Array(payload.readableBytesView)))
+                case .close(let close):
+                    obs.events.append(.close(code: close.code))
+                    // Answer it (our trailer may have arrived after a violation and been
+                    // ignored); the server should then close TCP first.
+                    replyClose()
+                    waitForServerClose()
+                    return
+                case .frame:
+                    break
+                }
+            } catch {
+                readerFailed = true
+                obs.violation = error
+                waitForServerClose()
+                return
+            }
+        }
+        if !plan.expectTerminal && obs.messages.count >= plan.expectedMessages && graceTimer == nil {
+            waitForServerClose(grace: .milliseconds(20))
+        }
+    }
+
+    private func replyClose() {
+        guard let context else { return }
+        context.writeAndFlush(
+            wrapOutboundOut(context.channel.allocator.buffer(bytes: NetworkExecutor.trailer)), promise: nil)
+    }
+
+    private func waitForServerClose(grace: TimeAmount = .milliseconds(200)) {
+        guard let context, graceTimer == nil else { return }
+        graceTimer = context.eventLoop.assumeIsolated().scheduleTask(in: grace) { [self] in finish(.done, error: nil) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(.serverClosed, error: nil)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        finish(.reset, error: "\(error)")
+    }
+
+    private func finish(_ end: Observation.End, error: String?) {
+        guard !finished else { return }
+        finished = true
+        timer?.cancel()
+        graceTimer?.cancel()
+        obs.end = end
+        obs.endError = error
+        obs.elapsedMs = Int((NIODeadline.now() - started).nanoseconds / 1_000_000)
+        if let context, context.channel.isActive {
+            // Reset rather than linger in TIME_WAIT: a campaign opens thousands of connections.
+            if let provider = context.channel as? SocketOptionProvider {
+                _ = provider.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+            }
+            context.close(promise: nil)
+        }
+        promise.succeed(obs)
+    }
+}
