@@ -27,6 +27,8 @@ public final class Campaign: @unchecked Sendable {
         public var restartWait: Double = 0
         /// Stop after this many distinct findings.
         public var maxFindings: Int?
+        /// Stop at the first finding of one of these kinds.
+        public var stopAtKinds: Set<Finding.Kind> = []
 
         public init(url: TargetURL) { self.url = url }
     }
@@ -57,7 +59,6 @@ public final class Campaign: @unchecked Sendable {
 
     public let options: Options
     let executor: NetworkExecutor
-    private var rng: FuzzRandom
     private var corpus: [FrameSequence] = []
     private var signatures: Set<String> = []
     private var findingKeys: Set<String> = []
@@ -68,59 +69,74 @@ public final class Campaign: @unchecked Sendable {
         self.options = options
         self.executor = NetworkExecutor(
             url: options.url, group: group, timeout: .milliseconds(Int64(options.timeoutMs)))
-        self.rng = FuzzRandom(seed: options.seed)
     }
 
     /// Runs until `runs` or `duration` is reached, `shouldStop` says so, or the server is gone.
+    ///
+    /// Up to `jobs` sequences are in flight; results are processed strictly in generation order,
+    /// and input `i` is generated from the corpus as it stood after result `i - window` was
+    /// processed, so the inputs do not depend on which connection finished first.
     public func run(progress: (Stats) -> Void = { _ in }, shouldStop: () -> Bool = { false }) async -> Report {
         loadCorpus()
         let start = Date()
-        var run = 0
+        let window = max(options.jobs * 4, 8)
+        let initialCorpus = corpus.count
+        var corpusAfter: [Int] = []
+        var generated = 0
+        var processed = 0
         var stoppedBecause: String?
+        var recheckUntil = -1
+        let executor = self.executor
+        func limitReached() -> Bool {
+            if shouldStop() || stoppedBecause != nil { return true }
+            if let runs = options.runs, generated >= runs { return true }
+            if let duration = options.duration, Date().timeIntervalSince(start) >= duration { return true }
+            if let max = options.maxFindings, recorded.count >= max { return true }
+            return recorded.contains { options.stopAtKinds.contains($0.finding.kind) }
+        }
         progress(stats)
-        while !shouldStop() {
-            if let runs = options.runs, run >= runs { break }
-            if let duration = options.duration, Date().timeIntervalSince(start) >= duration { break }
-            if let max = options.maxFindings, recorded.count >= max { break }
-            let count = min(options.jobs, (options.runs ?? Int.max) - run)
-            let batch = (0..<count).map { _ in nextInput() }
-            let results = await execute(batch)
-            stats.execs += batch.count
-            stats.connections += batch.count
-            var crashed = false
-            for (offset, (sequence, reference, observation)) in zip(batch, results).map({ ($0, $1.0, $1.1) })
-                .enumerated()
-            {
-                let runNumber = run + offset
-                if !crashed, observation.endedAbruptly {
-                    let health = await executor.healthCheck()
-                    stats.connections += 2
-                    if !health.healthy {
-                        crashed = true
-                        stoppedBecause = await handleCrash(
-                            batch: batch, results: results, first: offset, run: run, health: health.detail)
-                        continue
+        await withTaskGroup(of: (Int, FrameSequence, Reference, Observation).self) { group in
+            var inFlight = 0
+            var buffered: [Int: (FrameSequence, Reference, Observation)] = [:]
+            while true {
+                while inFlight < options.jobs && generated - processed < window && !limitReached() {
+                    let index = generated
+                    let visible = index >= window ? corpusAfter[index - window] : initialCorpus
+                    let input = makeInput(index: index, visibleCorpus: visible)
+                    generated += 1
+                    inFlight += 1
+                    group.addTask {
+                        let (reference, observation) = await executor.run(input)
+                        return (index, input, reference, observation)
                     }
-                    if let finding = Oracle.abruptOnValid(reference, observation) {
-                        await record(finding, sequence: sequence, observation: observation, run: runNumber)
+                }
+                if inFlight == 0 { break }
+                guard let (index, input, reference, observation) = await group.next() else { break }
+                inFlight -= 1
+                buffered[index] = (input, reference, observation)
+                while let (sequence, reference, observation) = buffered.removeValue(forKey: processed) {
+                    let runNumber = processed
+                    stats.execs += 1
+                    stats.connections += 1
+                    if stoppedBecause == nil {
+                        if let why = await process(
+                            sequence, reference, observation, run: runNumber, recheck: runNumber <= recheckUntil)
+                        {
+                            if why.isEmpty {
+                                recheckUntil = generated
+                            } else {
+                                stoppedBecause = why
+                            }
+                        }
                     }
-                } else if !crashed,
-                    let finding = Oracle.judge(reference, observation, timeoutMs: options.timeoutMs)
-                {
-                    await record(finding, sequence: sequence, observation: observation, run: runNumber)
+                    processed += 1
+                    corpusAfter.append(corpus.count)
                 }
-                let signature = observation.signature(reference: reference)
-                if !signatures.contains(signature) {
-                    signatures.insert(signature)
-                    addToCorpus(sequence, signature: signature)
-                }
+                stats.elapsed = Date().timeIntervalSince(start)
+                stats.corpus = corpus.count
+                stats.findings = recorded.count
+                progress(stats)
             }
-            run += batch.count
-            stats.elapsed = Date().timeIntervalSince(start)
-            stats.corpus = corpus.count
-            stats.findings = recorded.count
-            progress(stats)
-            if stoppedBecause != nil { break }
         }
         stats.elapsed = Date().timeIntervalSince(start)
         stats.corpus = corpus.count
@@ -128,35 +144,67 @@ public final class Campaign: @unchecked Sendable {
         return Report(stats: stats, findings: recorded, stoppedBecause: stoppedBecause)
     }
 
+    /// Judges one result. Returns nil to go on, "" after a crash the server recovered from
+    /// (the inputs in flight are then rechecked one by one), or why the campaign must stop.
+    private func process(
+        _ sequence: FrameSequence, _ reference: Reference, _ observation: Observation, run: Int, recheck: Bool
+    ) async -> String? {
+        var outcome: String?
+        if observation.endedAbruptly {
+            let health = await executor.healthCheck()
+            stats.connections += 2
+            if !health.healthy {
+                if options.restartWait > 0, await waitForServer() {
+                    let (finding, again) = await check(sequence)
+                    if let finding, finding.kind == .crash {
+                        await record(finding, sequence: sequence, observation: again, run: run)
+                        if !(await waitForServer()) { return "the server crashed and did not come back" }
+                    }
+                    outcome = ""
+                } else {
+                    var finding = Oracle.crash(reference, observation, health: health.detail)
+                    if options.jobs > 1 {
+                        finding.evidence +=
+                            "; \(options.jobs) inputs were in flight and the server did not come back, so this "
+                            + "attribution is unconfirmed"
+                    }
+                    await record(finding, sequence: sequence, observation: observation, run: run, minimize: false)
+                    return "the server crashed and did not come back (\(health.detail))"
+                }
+            } else if recheck {
+                // In flight while the server crashed and restarted: replay alone.
+                let (finding, again) = await check(sequence)
+                if let finding { await record(finding, sequence: sequence, observation: again, run: run) }
+            } else if let finding = Oracle.abruptOnValid(reference, observation) {
+                await record(finding, sequence: sequence, observation: observation, run: run)
+            }
+        } else if let finding = Oracle.judge(reference, observation, timeoutMs: options.timeoutMs) {
+            await record(finding, sequence: sequence, observation: observation, run: run)
+        }
+        let signature = observation.signature(reference: reference)
+        if !signatures.contains(signature) {
+            signatures.insert(signature)
+            addToCorpus(sequence, signature: signature)
+        }
+        return outcome
+    }
+
     // MARK: Inputs
 
-    private func nextInput() -> FrameSequence {
-        var local = rng.fork()
-        _ = rng.next()
-        let parent = corpus[local.below(corpus.count)]
-        if corpus.count > 1 && local.oneIn(8) {
-            var child = Mutator.crossover(parent, corpus[local.below(corpus.count)], rng: &local)
+    /// Input `index`: its own generator (seed and index), a parent from the first
+    /// `visibleCorpus` corpus entries.
+    private func makeInput(index: Int, visibleCorpus: Int) -> FrameSequence {
+        var local = FuzzRandom(seed: options.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        let count = max(1, min(visibleCorpus, corpus.count))
+        let parent = corpus[local.below(count)]
+        if count > 1 && local.oneIn(8) {
+            var child = Mutator.crossover(parent, corpus[local.below(count)], rng: &local)
             if local.oneIn(2) { Mutator.mutate(&child, rng: &local) }
             return child
         }
         var child = parent
         Mutator.mutate(&child, rng: &local, stack: 4)
         return child
-    }
-
-    private func execute(_ batch: [FrameSequence]) async -> [(Reference, Observation)] {
-        let executor = self.executor
-        return await withTaskGroup(of: (Int, Reference, Observation).self) { group in
-            for (index, sequence) in batch.enumerated() {
-                group.addTask {
-                    let (reference, observation) = await executor.run(sequence)
-                    return (index, reference, observation)
-                }
-            }
-            var results = [(Reference, Observation)?](repeating: nil, count: batch.count)
-            for await (index, reference, observation) in group { results[index] = (reference, observation) }
-            return results.map { $0! }
-        }
     }
 
     // MARK: Findings
@@ -173,34 +221,6 @@ public final class Campaign: @unchecked Sendable {
             return (Oracle.abruptOnValid(reference, observation), observation)
         }
         return (Oracle.judge(reference, observation, timeoutMs: options.timeoutMs), observation)
-    }
-
-    /// A crash in a concurrent batch: wait for the server, then find the input that causes it
-    /// by replaying the batch's abruptly ended inputs one at a time.
-    private func handleCrash(
-        batch: [FrameSequence], results: [(Reference, Observation)], first: Int, run: Int, health: String
-    ) async -> String? {
-        let candidates = batch.indices.filter { $0 >= first && results[$0].1.endedAbruptly }
-        if options.restartWait > 0, await waitForServer() {
-            for index in candidates {
-                let (finding, observation) = await check(batch[index])
-                if let finding, finding.kind == .crash {
-                    await record(finding, sequence: batch[index], observation: observation, run: run + index)
-                    return await waitForServer() ? nil : "the server crashed and did not come back"
-                }
-            }
-            return nil
-        }
-        // The server is gone for good: report the first abrupt input, unminimized.
-        let (reference, observation) = results[first]
-        var finding = Oracle.crash(reference, observation, health: health)
-        if batch.count > 1 {
-            finding.evidence +=
-                "; \(batch.count) inputs ran concurrently, the server did not come back, so this "
-                + "attribution is unconfirmed"
-        }
-        await record(finding, sequence: batch[first], observation: observation, run: run + first, minimize: false)
-        return "the server crashed and did not come back (\(health))"
     }
 
     /// Polls the health check until the server answers or `restartWait` elapses.

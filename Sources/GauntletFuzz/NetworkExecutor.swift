@@ -28,24 +28,71 @@ public struct NetworkExecutor: Sendable {
         self.connectTimeout = connectTimeout
     }
 
-    /// The close frame appended to every sequence, so a server that accepted it all ends the
-    /// connection promptly.
+    /// The close frame appended to a sequence that does not close by itself, so a server that
+    /// accepted everything ends the connection promptly.
     public static let trailer: [UInt8] = FuzzFrame(
         opcode: 8, mask: 0x5A5A_A5A5, payload: .close(code: 1000, reason: [])
     ).wireBytes()
 
-    /// The client's full post-handshake stream for `sequence` (frames then trailer).
-    public static func stream(for sequence: FrameSequence) -> [UInt8] {
-        sequence.streamBytes() + trailer
+    /// What is actually played for a sequence.
+    public struct Plan: Sendable {
+        /// The frames sent: a sequence is cut after its first valid close frame (a client sends
+        /// nothing after its close, and bytes after it only race the server's TCP close).
+        public var sequence: FrameSequence
+        /// Whether the trailer close follows the frames.
+        public var trailer: Bool
+        /// Whether the trailer waits for the echoes: when the frames end on a frame boundary with
+        /// messages to echo, a close right behind them races the echo (many servers answer the
+        /// close first and drop the pending echo, which the RFC allows).
+        public var deferredTrailer: Bool
+        /// The client's whole post-handshake stream.
+        public var stream: [UInt8]
     }
+
+    public static func plan(for input: FrameSequence) -> Plan {
+        var reader = MessageReader(configuration: Reference.strictServer)
+        var sequence = input
+        var messages = 0
+        var ended = false
+        scan: for (index, frame) in input.frames.enumerated() {
+            reader.append(ByteBuffer(bytes: frame.wireBytes()))
+            while true {
+                do {
+                    guard let event = try reader.next() else { break }
+                    if case .message = event { messages += 1 }
+                    if case .close = event {
+                        sequence.frames = Array(input.frames.prefix(index + 1))
+                        return Plan(
+                            sequence: sequence, trailer: false, deferredTrailer: false, stream: sequence.streamBytes())
+                    }
+                } catch {
+                    ended = true
+                    break scan
+                }
+            }
+        }
+        let frames = sequence.streamBytes()
+        var deferred = false
+        if !ended && messages > 0 {
+            let full = Reference.compute(stream: frames + trailer)
+            deferred = full.terminal == .closeReply(code: 1000) && full.messages.count == messages
+        }
+        return Plan(sequence: sequence, trailer: true, deferredTrailer: deferred, stream: frames + trailer)
+    }
+
+    /// The client's full post-handshake stream for `sequence`.
+    public static func stream(for sequence: FrameSequence) -> [UInt8] { plan(for: sequence).stream }
 
     /// Runs `sequence`; never throws.
     public func run(_ sequence: FrameSequence) async -> (Reference, Observation) {
-        let reference = Reference.compute(stream: Self.stream(for: sequence))
+        let plan = Self.plan(for: sequence)
+        let reference = Reference.compute(stream: plan.stream)
+        let trailer = plan.trailer && !plan.deferredTrailer ? Self.trailer : []
         let observation = await observe(
-            handshake: sequence.handshakePieces(
+            handshake: plan.sequence.handshakePieces(
                 host: url.hostHeader, resource: url.resource, key: "dGhlIHNhbXBsZSBub25jZQ=="),
-            pieces: sequence.wirePieces(trailer: Self.trailer), reference: reference)
+            pieces: plan.sequence.wirePieces(trailer: trailer), deferredTrailer: plan.deferredTrailer,
+            reference: reference)
         return (reference, observation)
     }
 
@@ -70,7 +117,9 @@ public struct NetworkExecutor: Sendable {
         return (false, detail)
     }
 
-    func observe(handshake: [[UInt8]], pieces: [WirePiece], reference: Reference) async -> Observation {
+    func observe(
+        handshake: [[UInt8]], pieces: [WirePiece], deferredTrailer: Bool, reference: Reference
+    ) async -> Observation {
         let loop = group.next()
         let promise = loop.makePromise(of: Observation.self)
         let expectTerminal: Bool = {
@@ -79,7 +128,8 @@ public struct NetworkExecutor: Sendable {
         }()
         let plan = ExecPlan(
             handshake: handshake, pieces: pieces, expectedMessages: reference.messages.count,
-            expectTerminal: expectTerminal, timeout: timeout, wireLogLimit: wireLogLimit)
+            expectTerminal: expectTerminal, deferredTrailer: deferredTrailer, timeout: timeout,
+            wireLogLimit: wireLogLimit)
         let bootstrap = ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(connectTimeout)
@@ -107,6 +157,8 @@ struct ExecPlan: Sendable {
     var pieces: [WirePiece]
     var expectedMessages: Int
     var expectTerminal: Bool
+    /// The trailer close goes out once every expected echo has arrived.
+    var deferredTrailer: Bool
     var timeout: TimeAmount
     var wireLogLimit: Int
 }
@@ -123,6 +175,7 @@ final class ExecHandler: ChannelInboundHandler {
     private var open = false
     private var reader = MessageReader(configuration: .init(peerRole: .server))
     private var readerFailed = false
+    private var trailerSent = false
     private var finished = false
     private var started = NIODeadline.now()
     private var timer: Scheduled<Void>?
@@ -131,6 +184,7 @@ final class ExecHandler: ChannelInboundHandler {
 
     init(plan: ExecPlan, promise: EventLoopPromise<Observation>) {
         self.plan = plan
+        self.trailerSent = !plan.deferredTrailer
         self.promise = promise
     }
 
@@ -231,10 +285,16 @@ final class ExecHandler: ChannelInboundHandler {
                     obs.events.append(.pong(Array(payload.readableBytesView)))
                 case .close(let close):
                     obs.events.append(.close(code: close.code))
-                    // Answer it (our trailer may have arrived after a violation and been
-                    // ignored); the server should then close TCP first.
-                    replyClose()
-                    waitForServerClose()
+                    // Answer it unless our close is already out; the server should then close
+                    // TCP first. A server that ignored our close (sent after a violation) is not
+                    // waited for long.
+                    if trailerSent {
+                        waitForServerClose(grace: .milliseconds(20))
+                    } else {
+                        trailerSent = true
+                        replyClose()
+                        waitForServerClose()
+                    }
                     return
                 case .frame:
                     break
@@ -245,6 +305,10 @@ final class ExecHandler: ChannelInboundHandler {
                 waitForServerClose()
                 return
             }
+        }
+        if plan.deferredTrailer && !trailerSent && obs.messages.count >= plan.expectedMessages {
+            trailerSent = true
+            replyClose()
         }
         if !plan.expectTerminal && obs.messages.count >= plan.expectedMessages && graceTimer == nil {
             waitForServerClose(grace: .milliseconds(20))

@@ -12,6 +12,10 @@ public struct Reference: Hashable, Sendable {
         case fail(ProtocolViolation)
         /// The stream ends inside a frame: the server can only wait.
         case incomplete
+        /// A length written in more octets than needed (also a control frame's short length in
+        /// 16 or 64 bits). The RFC binds only the sender, so only the server's own output and
+        /// crashes are judged.
+        case undecided
     }
 
     /// Messages the server must echo, in order.
@@ -25,9 +29,14 @@ public struct Reference: Hashable, Sendable {
         public var payload: [UInt8]
     }
 
+    /// The server-side reading rules. A non-minimal length is read as a violation here, but is
+    /// judged `undecided`: minimal encoding is a MUST for the sender (§5.2) and the receiver may
+    /// fail or accept.
+    public static let strictServer = MessageReader.Configuration(peerRole: .client)
+
     /// Runs `stream` (the client's frames after the handshake) through a strict server-side reader.
     public static func compute(stream: [UInt8]) -> Reference {
-        var reader = MessageReader(configuration: .init(peerRole: .client))
+        var reader = MessageReader(configuration: strictServer)
         reader.append(ByteBuffer(bytes: stream))
         var messages: [ExpectedMessage] = []
         var pings: [[UInt8]] = []
@@ -47,9 +56,31 @@ public struct Reference: Hashable, Sendable {
                     break
                 }
             } catch {
+                if isUndecided(error, stream) {
+                    return Reference(messages: messages, pings: pings, terminal: .undecided)
+                }
                 return Reference(messages: messages, pings: pings, terminal: .fail(error))
             }
         }
+    }
+
+    /// Violations the RFC leaves to the receiver: non-minimal lengths, including a control
+    /// frame whose short length is written in 16 or 64 bits.
+    static func isUndecided(_ violation: ProtocolViolation, _ stream: [UInt8]) -> Bool {
+        switch violation.kind {
+        case .nonMinimalLength: return true
+        case .controlFrameTooLong:
+            return extendedLength(stream, at: violation.offset).map { $0 <= 125 } ?? false
+        default: return false
+        }
+    }
+
+    /// The extended length that follows the 7-bit length octet at `offset`, if present.
+    static func extendedLength(_ stream: [UInt8], at offset: Int) -> UInt64? {
+        guard offset < stream.count else { return nil }
+        let width = stream[offset] & 0x7F == 126 ? 2 : 8
+        guard offset + width < stream.count else { return nil }
+        return stream[(offset + 1)...(offset + width)].reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// A short tag for signatures.
@@ -58,6 +89,7 @@ public struct Reference: Hashable, Sendable {
         case .closeReply: return "c"
         case .fail(let v): return "f" + v.kind.name
         case .incomplete: return "i"
+        case .undecided: return "u"
         }
     }
 }
@@ -215,6 +247,7 @@ public enum Oracle {
         // Echoes: a prefix of the expected ones, octet for octet.
         for (k, message) in got.enumerated() {
             if k >= ref.messages.count {
+                if ref.terminal == .undecided { break }
                 if let refViolation {
                     return Finding(
                         kind: .echoInsteadOfFail, detail: refViolation.kind.name,
@@ -254,6 +287,8 @@ public enum Oracle {
         let closeCode = obs.closeFrame
         let missing = ref.messages.count - got.count
         switch ref.terminal {
+        case .undecided:
+            break
         case .fail(let v):
             if obs.end == .timeout {
                 return Finding(
@@ -322,6 +357,7 @@ public enum Oracle {
     public static func abruptOnValid(_ ref: Reference, _ obs: Observation) -> Finding? {
         guard obs.handshakeOK, obs.endedAbruptly, obs.end != .connectFailed, obs.violation == nil else { return nil }
         if case .fail = ref.terminal { return nil }
+        if ref.terminal == .undecided { return nil }
         if case .incomplete = ref.terminal, obs.messages.count >= ref.messages.count { return nil }
         return Finding(
             kind: .rejectedValid, detail: "dropped TCP",

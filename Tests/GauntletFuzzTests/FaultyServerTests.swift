@@ -12,7 +12,9 @@ import Testing
 @Suite(.serialized) struct FaultyServerTests {
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
-    func campaign(_ server: FaultyEchoServer, findings: URL, runs: Int, seed: UInt64) throws -> Campaign {
+    func campaign(
+        _ server: FaultyEchoServer, findings: URL, runs: Int, seed: UInt64, stopAt: Set<Finding.Kind> = []
+    ) throws -> Campaign {
         var options = Campaign.Options(url: try TargetURL(parsing: server.url))
         options.seed = seed
         options.runs = runs
@@ -21,7 +23,7 @@ import Testing
         options.restartWait = 5
         options.minimizeBudget = 60
         options.findingsDirectory = findings
-        options.maxFindings = 1
+        options.stopAtKinds = stopAt
         return Campaign(options: options, group: Self.group)
     }
 
@@ -39,7 +41,8 @@ import Testing
             faults: .dieOnEmptyMiddleFragment, restartDelay: .milliseconds(300), group: Self.group)
         defer { Task { await server.stop() } }
         let findings = FileManager.default.temporaryDirectory.appendingPathComponent("gfz-die-\(UUID())")
-        let report = await try campaign(server, findings: findings, runs: 4000, seed: 20_240_601).run()
+        let report = await try campaign(server, findings: findings, runs: 4000, seed: 20_240_601, stopAt: [.crash])
+            .run()
         let found = try #require(
             report.findings.first { $0.finding.kind == .crash }, "no crash in \(report.stats.execs) runs")
         let file = try #require(found.file)
@@ -67,7 +70,7 @@ import Testing
         let server = try await FaultyEchoServer.start(faults: .hangOnPingFF, group: Self.group)
         defer { Task { await server.stop() } }
         let findings = FileManager.default.temporaryDirectory.appendingPathComponent("gfz-hang-\(UUID())")
-        let report = await try campaign(server, findings: findings, runs: 4000, seed: 7).run()
+        let report = await try campaign(server, findings: findings, runs: 4000, seed: 7, stopAt: [.hang]).run()
         let found = try #require(
             report.findings.first { $0.finding.kind == .hang }, "no hang in \(report.stats.execs) runs")
         let file = try #require(found.file)
