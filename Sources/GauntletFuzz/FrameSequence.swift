@@ -134,9 +134,11 @@ public enum PayloadSpec: Hashable, Sendable {
             return b
         case .repeated(let pattern, let length):
             guard !pattern.isEmpty, length > 0 else { return [] }
-            var out = [UInt8]()
-            out.reserveCapacity(length)
-            while out.count < length { out.append(contentsOf: pattern.prefix(length - out.count)) }
+            // Doubling: a 64 KiB repeat costs a handful of copies, not 64 Ki appends.
+            var out = pattern
+            out.reserveCapacity(max(length, pattern.count) * 2)
+            while out.count < length { out.append(contentsOf: out) }
+            out.removeLast(out.count - length)
             return out
         case .utf8(let v, let n):
             let vector = UTF8Vectors.vector(v)
@@ -336,14 +338,18 @@ extension FrameSequence {
     /// The frames' octets as TCP writes: unchopped, undelayed frames are coalesced into one
     /// write; a chopped frame becomes several; a delay starts a new write.
     public func wirePieces(trailer: [UInt8] = []) -> [WirePiece] {
+        wirePieces(frameBytes: frames.map { $0.wireBytes() }, trailer: trailer)
+    }
+
+    /// `wirePieces(trailer:)` with each frame's octets already computed.
+    func wirePieces(frameBytes: [[UInt8]], trailer: [UInt8]) -> [WirePiece] {
         var pieces: [WirePiece] = []
         var pending: [UInt8] = []
         func flushPending() {
             if !pending.isEmpty { pieces.append(WirePiece(bytes: pending, delayMs: 0)) }
             pending = []
         }
-        for frame in frames {
-            let bytes = frame.wireBytes()
+        for (frame, bytes) in zip(frames, frameBytes) {
             if frame.delayMs > 0 || frame.chop != nil { flushPending() }
             if let chop = frame.effectiveChop {
                 var start = 0

@@ -84,7 +84,8 @@ public enum Mutator {
             if bytes.isEmpty {
                 bytes = [rng.byte()]
             } else {
-                let at = rng.below(bytes.count)
+                // The first octets decide the most (close codes, lead bytes, pattern checks).
+                let at = rng.oneIn(2) ? 0 : rng.below(bytes.count)
                 switch rng.below(3) {
                 case 0: bytes[at] ^= 1 << UInt8(rng.below(8))
                 case 1: bytes[at] = rng.pick([0x00, 0x7F, 0x80, 0xBF, 0xC0, 0xED, 0xF4, 0xFF])
@@ -146,7 +147,8 @@ public enum Mutator {
     }
 
     static func resize(_ f: inout FuzzFrame, rng: inout FuzzRandom) {
-        let target = rng.pick([0, 1, 2, 124, 125, 126, 127, 65535, 65536, f.payload.count * 2, f.payload.count / 2])
+        let big = rng.oneIn(4) ? rng.pick([65535, 65536]) : rng.pick([1000, 4096])
+        let target = rng.pick([0, 1, 2, 124, 125, 126, 127, big, f.payload.count * 2, f.payload.count / 2])
         let size = min(target, FrameSequence.maxPayload)
         f.declaredLength = nil
         switch f.payload {
@@ -230,7 +232,8 @@ public enum Generator {
         switch rng.below(4) {
         case 0: return .bytes(rng.bytes(rng.below(min(max, 32) + 1)))
         case 1:
-            let length = rng.pick([0, 1, 125, 126, 127, 1000, 65535, 65536, rng.below(300)].filter { $0 <= max })
+            let big = rng.oneIn(4) ? rng.pick([65535, 65536]) : 1000
+            let length = rng.pick([0, 1, 125, 126, 127, big, rng.below(300)].filter { $0 <= max })
             return .repeated(rng.bytes(1 + rng.below(4)), length: length)
         case 2: return textPayload(&rng, max: max)
         default: return .bytes(Array("Hello, world".utf8.prefix(max)))

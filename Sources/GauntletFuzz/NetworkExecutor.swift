@@ -39,6 +39,8 @@ public struct NetworkExecutor: Sendable {
         /// The frames sent: a sequence is cut after its first valid close frame (a client sends
         /// nothing after its close, and bytes after it only race the server's TCP close).
         public var sequence: FrameSequence
+        /// Each frame's octets.
+        var frameBytes: [[UInt8]]
         /// Whether the trailer close follows the frames.
         public var trailer: Bool
         /// Whether the trailer waits for the echoes: when the frames end on a frame boundary with
@@ -54,16 +56,19 @@ public struct NetworkExecutor: Sendable {
         var sequence = input
         var messages = 0
         var ended = false
-        scan: for (index, frame) in input.frames.enumerated() {
-            reader.append(ByteBuffer(bytes: frame.wireBytes()))
+        let frameBytes = input.frames.map { $0.wireBytes() }
+        scan: for (index, bytes) in frameBytes.enumerated() {
+            reader.append(ByteBuffer(bytes: bytes))
             while true {
                 do {
                     guard let event = try reader.next() else { break }
                     if case .message = event { messages += 1 }
                     if case .close = event {
                         sequence.frames = Array(input.frames.prefix(index + 1))
+                        let kept = Array(frameBytes.prefix(index + 1))
                         return Plan(
-                            sequence: sequence, trailer: false, deferredTrailer: false, stream: sequence.streamBytes())
+                            sequence: sequence, frameBytes: kept, trailer: false, deferredTrailer: false,
+                            stream: kept.flatMap { $0 })
                     }
                 } catch {
                     ended = true
@@ -71,13 +76,15 @@ public struct NetworkExecutor: Sendable {
                 }
             }
         }
-        let frames = sequence.streamBytes()
+        let frames = frameBytes.flatMap { $0 }
         var deferred = false
         if !ended && messages > 0 {
             let full = Reference.compute(stream: frames + trailer)
             deferred = full.terminal == .closeReply(code: 1000) && full.messages.count == messages
         }
-        return Plan(sequence: sequence, trailer: true, deferredTrailer: deferred, stream: frames + trailer)
+        return Plan(
+            sequence: sequence, frameBytes: frameBytes, trailer: true, deferredTrailer: deferred,
+            stream: frames + trailer)
     }
 
     /// The client's full post-handshake stream for `sequence`.
@@ -91,7 +98,8 @@ public struct NetworkExecutor: Sendable {
         let observation = await observe(
             handshake: plan.sequence.handshakePieces(
                 host: url.hostHeader, resource: url.resource, key: "dGhlIHNhbXBsZSBub25jZQ=="),
-            pieces: plan.sequence.wirePieces(trailer: trailer), deferredTrailer: plan.deferredTrailer,
+            pieces: plan.sequence.wirePieces(frameBytes: plan.frameBytes, trailer: trailer),
+            deferredTrailer: plan.deferredTrailer,
             reference: reference)
         return (reference, observation)
     }
