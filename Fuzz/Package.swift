@@ -1,6 +1,6 @@
 // swift-tools-version: 6.2
 // libFuzzer targets for Gauntlet. Build here, not in the root package:
-//   swift build --sanitize=fuzzer --sanitize=address
+//   swift build --sanitize=address --sanitize=fuzzer
 // (a fuzzer build of the root package would replace the gauntlet CLI's main).
 import PackageDescription
 

@@ -15,8 +15,8 @@ started=$(date +%s)
 stamp() { echo "[fuzz-ci +$(( $(date +%s) - started ))s] $*"; }
 
 stamp "building the Fuzz package (fuzzer + address sanitizers)"
-swift build --sanitize=fuzzer --sanitize=address
-BIN=$(swift build --sanitize=fuzzer --sanitize=address --show-bin-path)
+swift build --sanitize=address --sanitize=fuzzer
+BIN=$(swift build --sanitize=address --sanitize=fuzzer --show-bin-path)
 
 GAUNTLET=${GAUNTLET:-}
 if [[ -z "$GAUNTLET" ]]; then

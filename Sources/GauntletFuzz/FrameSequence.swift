@@ -85,10 +85,10 @@ public struct FuzzFrame: Hashable, Sendable {
         }
     }
 
-    /// The chop actually applied: at most 512 writes per frame, since chopping is about
+    /// The chop actually applied: about 64 writes at most per frame, since chopping is about
     /// boundaries, not about time.
     public var effectiveChop: Int? {
-        chop.map { max($0, (declaredLength == nil ? 0 : 14) + payload.count / 512) }
+        chop.map { max($0, (14 + payload.count) / 64) }
     }
 
     /// The frame's octets, masked with `mask`.

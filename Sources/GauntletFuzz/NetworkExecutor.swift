@@ -94,12 +94,18 @@ public struct NetworkExecutor: Sendable {
     public func run(_ sequence: FrameSequence) async -> (Reference, Observation) {
         let plan = Self.plan(for: sequence)
         let reference = Reference.compute(stream: plan.stream)
-        let trailer = plan.trailer && !plan.deferredTrailer ? Self.trailer : []
+        // After a violation the trailer waits a little, so a server that checks UTF-8 (or
+        // anything else) above its frame layer gets to fail before our close races it.
+        let failing: Bool = {
+            if case .fail = reference.terminal { return true }
+            return false
+        }()
+        let trailer = plan.trailer && !plan.deferredTrailer && !failing ? Self.trailer : []
         let observation = await observe(
             handshake: plan.sequence.handshakePieces(
                 host: url.hostHeader, resource: url.resource, key: "dGhlIHNhbXBsZSBub25jZQ=="),
             pieces: plan.sequence.wirePieces(frameBytes: plan.frameBytes, trailer: trailer),
-            deferredTrailer: plan.deferredTrailer,
+            deferredTrailer: plan.deferredTrailer, delayedTrailer: plan.trailer && failing,
             reference: reference)
         return (reference, observation)
     }
@@ -126,7 +132,8 @@ public struct NetworkExecutor: Sendable {
     }
 
     func observe(
-        handshake: [[UInt8]], pieces: [WirePiece], deferredTrailer: Bool, reference: Reference
+        handshake: [[UInt8]], pieces: [WirePiece], deferredTrailer: Bool, delayedTrailer: Bool = false,
+        reference: Reference
     ) async -> Observation {
         let loop = group.next()
         let promise = loop.makePromise(of: Observation.self)
@@ -136,7 +143,8 @@ public struct NetworkExecutor: Sendable {
         }()
         let plan = ExecPlan(
             handshake: handshake, pieces: pieces, expectedMessages: reference.messages.count,
-            expectTerminal: expectTerminal, deferredTrailer: deferredTrailer, timeout: timeout,
+            expectTerminal: expectTerminal, deferredTrailer: deferredTrailer || delayedTrailer,
+            trailerDelay: delayedTrailer ? .milliseconds(50) : nil, timeout: timeout,
             wireLogLimit: wireLogLimit)
         let bootstrap = ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -167,6 +175,8 @@ struct ExecPlan: Sendable {
     var expectTerminal: Bool
     /// The trailer close goes out once every expected echo has arrived.
     var deferredTrailer: Bool
+    /// Or once this delay after the last piece has passed (after a violation).
+    var trailerDelay: TimeAmount?
     var timeout: TimeAmount
     var wireLogLimit: Int
 }
@@ -275,6 +285,13 @@ final class ExecHandler: ChannelInboundHandler {
             timer = context.eventLoop.assumeIsolated().scheduleTask(in: plan.timeout) { [self] in
                 finish(.timeout, error: nil)
             }
+            if let delay = plan.trailerDelay {
+                context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
+                    guard !finished, !trailerSent else { return }
+                    trailerSent = true
+                    replyClose()
+                }
+            }
         }
     }
 
@@ -314,7 +331,9 @@ final class ExecHandler: ChannelInboundHandler {
                 return
             }
         }
-        if plan.deferredTrailer && !trailerSent && obs.messages.count >= plan.expectedMessages {
+        if plan.deferredTrailer && plan.trailerDelay == nil && !trailerSent
+            && obs.messages.count >= plan.expectedMessages
+        {
             trailerSent = true
             replyClose()
         }

@@ -36,8 +36,12 @@ public enum Reproducer {
             frameAction(FuzzFrame(opcode: 8, mask: 0x5A5A_A5A5, payload: .close(code: 1000, reason: []))))
         // A deferred trailer is Gauntlet's own close once the echoes are in: the automatic close,
         // or `closeAfter` when nothing is to be echoed.
-        let tail: [Action] =
+        var tail: [Action] =
             deferred ? [.closeAfter(1), .killAfter(3)] : plan.trailer ? [trailer, .killAfter(2)] : [.killAfter(2)]
+        if case .fail = terminal, plan.trailer {
+            // As the fuzzer does: the close 50 ms after a violation.
+            tail = [.after(Continuation(seconds: 0.05, body: [trailer])), .killAfter(2)]
+        }
         var actions = frameActions(plan.sequence.frames[...], tail: tail)
         if actions.isEmpty { actions = [.killAfter(2)] }
         let messagesOnly = events.filter {
