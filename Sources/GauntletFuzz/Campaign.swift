@@ -95,7 +95,9 @@ public final class Campaign: @unchecked Sendable {
             return recorded.contains { options.stopAtKinds.contains($0.finding.kind) }
         }
         progress(stats)
-        await withTaskGroup(of: (Int, FrameSequence, Reference, Observation).self) { group in
+        let (results, sink) = AsyncStream<(Int, FrameSequence, Reference, Observation)>.makeStream()
+        var iterator = results.makeAsyncIterator()
+        do {
             var inFlight = 0
             var buffered: [Int: (FrameSequence, Reference, Observation)] = [:]
             while true {
@@ -105,13 +107,14 @@ public final class Campaign: @unchecked Sendable {
                     let input = makeInput(index: index, visibleCorpus: visible)
                     generated += 1
                     inFlight += 1
-                    group.addTask {
-                        let (reference, observation) = await executor.run(input)
-                        return (index, input, reference, observation)
+                    executor.start(input).whenComplete { result in
+                        let (reference, observation) =
+                            (try? result.get()) ?? (Reference.compute(stream: []), Observation())
+                        sink.yield((index, input, reference, observation))
                     }
                 }
                 if inFlight == 0 { break }
-                guard let (index, input, reference, observation) = await group.next() else { break }
+                guard let (index, input, reference, observation) = await iterator.next() else { break }
                 inFlight -= 1
                 buffered[index] = (input, reference, observation)
                 while let (sequence, reference, observation) = buffered.removeValue(forKey: processed) {

@@ -92,6 +92,12 @@ public struct NetworkExecutor: Sendable {
 
     /// Runs `sequence`; never throws.
     public func run(_ sequence: FrameSequence) async -> (Reference, Observation) {
+        (try? await start(sequence).get()) ?? (Reference.compute(stream: []), Observation())
+    }
+
+    /// Starts `sequence` and returns a future for its outcome, without any Swift-concurrency
+    /// hops: the campaign keeps many of these in flight.
+    public func start(_ sequence: FrameSequence) -> EventLoopFuture<(Reference, Observation)> {
         let plan = Self.plan(for: sequence)
         let reference = Reference.compute(stream: plan.stream)
         // After a violation the trailer waits a little, so a server that checks UTF-8 (or
@@ -101,13 +107,13 @@ public struct NetworkExecutor: Sendable {
             return false
         }()
         let trailer = plan.trailer && !plan.deferredTrailer && !failing ? Self.trailer : []
-        let observation = await observe(
+        return observe(
             handshake: plan.sequence.handshakePieces(
                 host: url.hostHeader, resource: url.resource, key: "dGhlIHNhbXBsZSBub25jZQ=="),
             pieces: plan.sequence.wirePieces(frameBytes: plan.frameBytes, trailer: trailer),
             deferredTrailer: plan.deferredTrailer, delayedTrailer: plan.trailer && failing,
-            reference: reference)
-        return (reference, observation)
+            reference: reference
+        ).map { (reference, $0) }
     }
 
     /// A fresh connection that must echo one text message: tells a crashed or hung server from a
@@ -134,7 +140,7 @@ public struct NetworkExecutor: Sendable {
     func observe(
         handshake: [[UInt8]], pieces: [WirePiece], deferredTrailer: Bool, delayedTrailer: Bool = false,
         reference: Reference
-    ) async -> Observation {
+    ) -> EventLoopFuture<Observation> {
         let loop = group.next()
         let promise = loop.makePromise(of: Observation.self)
         let expectTerminal: Bool = {
@@ -154,17 +160,17 @@ public struct NetworkExecutor: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ExecHandler(plan: plan, promise: promise))
                 }
             }
-        do {
-            _ = try await bootstrap.connect(host: url.host, port: url.port).get()
-        } catch {
+        return bootstrap.connect(host: url.host, port: url.port).flatMap { _ in
+            promise.futureResult
+        }.flatMapError { error in
             var obs = Observation()
             obs.connectError = "\(error)"
             obs.end = .connectFailed
             obs.endError = "\(error)"
+            // A promise whose channel was never created must not leak.
             promise.succeed(obs)
-            return obs
+            return loop.makeSucceededFuture(obs)
         }
-        return (try? await promise.futureResult.get()) ?? Observation()
     }
 }
 
@@ -284,6 +290,10 @@ final class ExecHandler: ChannelInboundHandler {
             timer?.cancel()
             timer = context.eventLoop.assumeIsolated().scheduleTask(in: plan.timeout) { [self] in
                 finish(.timeout, error: nil)
+            }
+            // Nothing more can come for an unfinished frame once the echoes are in.
+            if !plan.expectTerminal && obs.messages.count >= plan.expectedMessages {
+                waitForServerClose(grace: .milliseconds(20))
             }
             if let delay = plan.trailerDelay {
                 context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in

@@ -20,7 +20,7 @@ struct FuzzBenchmark: AsyncParsableCommand {
     var runs: Int = 10_000
 
     @Option(help: "Sequences in flight.")
-    var jobs: Int = 32
+    var jobs: Int = 64
 
     @Option(help: "Fuzz this URL instead of an in-process gauntlet echo.")
     var url: String?

@@ -30,7 +30,7 @@ struct FuzzCommand: AsyncParsableCommand {
     var seed: UInt64?
 
     @Option(help: "Sequences in flight at once.")
-    var jobs: Int = 16
+    var jobs: Int = 32
 
     @Option(help: "Corpus directory; a campaign started again with it continues where it stopped.")
     var corpus: String?
