@@ -15,14 +15,33 @@ public enum CodecHarness {
         case closePayload = "FuzzClosePayload"
     }
 
-    public static func check(_ target: Target, _ data: [UInt8]) -> [String] {
+    /// The broken properties for `data`. Problems of known, still-open bugs (`knownOpen`) are
+    /// left out unless `includeKnown`, so the libFuzzer targets look for new bugs only; the
+    /// root package's `FailCasesTests` includes them to notice when a fix lands.
+    public static func check(_ target: Target, _ data: [UInt8], includeKnown: Bool = false) -> [String] {
+        let problems: [String]
         switch target {
-        case .decoder: return decoder(data)
-        case .utf8: return utf8(data)
-        case .handshake: return handshake(data)
-        case .closePayload: return closePayload(data)
+        case .decoder: problems = decoder(data)
+        case .utf8: problems = utf8(data)
+        case .handshake: problems = handshake(data)
+        case .closePayload: problems = closePayload(data)
         }
+        if includeKnown { return problems }
+        return problems.filter { problem in !knownOpen.contains { problem.hasPrefix($0) } }
     }
+
+    /// Prefixes of problems whose bug is known and not fixed yet (see `Fuzz/README.md`).
+    public static let knownOpen: [String] = [
+        // HTTPHeadParser.parse consumes the head before HandshakeRequest/Response.parse reject
+        // the start line, breaking their "buffer untouched on throw" contract.
+        "failed request parse consumed octets",
+        "failed response parse consumed octets",
+        // Header octets 0x80-0xFF (obs-text) are decoded one octet per character (Latin-1) but
+        // `encode()` writes the characters as UTF-8, so such a head does not re-encode to itself.
+        "non-ASCII head does not survive encode/parse",
+        // "HTTP/1.1 050 X" parses to status 50, which `encode()` writes as "50": rejected on re-parse.
+        "status with leading zeros does not survive encode/parse",
+    ]
 
     // MARK: Frame decoder
 
@@ -179,7 +198,12 @@ public enum CodecHarness {
                 var again = request.encode()
                 let reparsed = try? HandshakeRequest.parse(
                     &again, limits: HTTPLimits(maxHeaderBytes: 1 << 20, maxHeaderCount: 10_000))
-                if reparsed != request { problems.append("request does not survive encode/parse: \(request)") }
+                if reparsed != request {
+                    problems.append(
+                        data.contains { $0 >= 0x80 }
+                            ? "non-ASCII head does not survive encode/parse (request)"
+                            : "request does not survive encode/parse: \(request)")
+                }
                 if buffer.readableBytes > data.count { problems.append("request parse grew the buffer") }
                 _ = try? HandshakeResponse.accepting(request)
             } else if buffer.readableBytes != data.count {
@@ -194,7 +218,14 @@ public enum CodecHarness {
                 var again = response.encode()
                 let reparsed = try? HandshakeResponse.parse(
                     &again, limits: HTTPLimits(maxHeaderBytes: 1 << 20, maxHeaderCount: 10_000))
-                if reparsed != response { problems.append("response does not survive encode/parse: \(response)") }
+                if reparsed != response {
+                    problems.append(
+                        data.contains { $0 >= 0x80 }
+                            ? "non-ASCII head does not survive encode/parse (response)"
+                            : response.status < 100
+                                ? "status with leading zeros does not survive encode/parse: \(response.status)"
+                                : "response does not survive encode/parse: \(response)")
+                }
                 let request = HandshakeRequest.client(host: "h", path: "/", key: "dGhlIHNhbXBsZSBub25jZQ==")
                 _ = try? response.validate(against: request)
             } else if buffer.readableBytes != data.count {

@@ -19,6 +19,8 @@ public struct FrameSequence: Hashable, Sendable {
     /// Upper bounds that keep one input cheap to send and store.
     public static let maxFrames = 24
     public static let maxPayload = 131_072
+    /// Longest pause before a frame (the response bound starts after the last write anyway).
+    public static let maxDelayMs = 100
 }
 
 /// How the opening handshake is written. Every variant is a valid RFC 6455 request, so what
@@ -251,7 +253,7 @@ extension FuzzFrame {
         let mask: UInt32? = flags & 0x04 != 0 ? r.u32() ?? 0 : nil
         var declared: UInt64? = flags & 0x08 != 0 ? r.u64() ?? 0 : nil
         let chop: Int? = flags & 0x10 != 0 ? max(1, Int(r.u16() ?? 1)) : nil
-        let delay = flags & 0x20 != 0 ? Int(r.u16() ?? 0) % 2001 : 0
+        let delay = flags & 0x20 != 0 ? Int(r.u16() ?? 0) % (FrameSequence.maxDelayMs + 1) : 0
         let kind = r.u8() ?? 0
         let payload: PayloadSpec
         switch kind % 4 {

@@ -241,6 +241,12 @@ final class ExecHandler: ChannelInboundHandler {
                     return
                 }
                 open = true
+                // The bound restarts once the last piece is out; until then only the pauses count.
+                timer?.cancel()
+                let pauses = plan.pieces.reduce(0) { $0 + $1.delayMs }
+                timer = context.eventLoop.assumeIsolated().scheduleTask(
+                    in: plan.timeout + .milliseconds(Int64(pauses))
+                ) { [self] in finish(.timeout, error: nil) }
                 sendFrames(context: context, from: 0)
                 if inbound.readableBytes > 0 {
                     let rest = inbound

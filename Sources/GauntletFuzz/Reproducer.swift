@@ -132,7 +132,7 @@ public enum Reproducer {
         var actions: [Action] = []
         var rest = frames
         while let frame = rest.first {
-            if frame.delayMs > 0 && !actions.isEmpty {
+            if frame.delayMs > 0 {
                 var undelayed = rest
                 undelayed[undelayed.startIndex].delayMs = 0
                 actions.append(

@@ -14,7 +14,7 @@ import Testing
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".md") {
             let data = try Data(contentsOf: directory.appendingPathComponent(name))
-            let problems = CodecHarness.check(target, Array(data))
+            let problems = CodecHarness.check(target, Array(data), includeKnown: true)
             if let bug = Self.knownOpen["\(target.rawValue)/\(name)"] {
                 withKnownIssue(Comment(rawValue: bug)) {
                     #expect(problems.isEmpty, "\(target.rawValue)/\(name): \(problems)")
@@ -31,7 +31,13 @@ import Testing
         "FuzzHandshake/open-malformed-start-line-consumes-buffer":
             "HTTPHeadParser.parse consumes the head before HandshakeRequest/Response.parse throws "
             + "malformedRequestLine/malformedStatusLine, breaking the documented 'buffer untouched on throw' "
-            + "contract (here: a request head parsed as a response)"
+            + "contract (here: a request head parsed as a response)",
+        "FuzzHandshake/open-obs-text-does-not-round-trip":
+            "header octets 0x80-0xFF are decoded as Latin-1 characters but encode() writes UTF-8, so a head "
+            + "with obs-text does not re-encode to its own octets (found by FuzzHandshake in CI's first 30 s)",
+        "FuzzHandshake/open-status-leading-zero-does-not-round-trip":
+            "a status code written with leading zeros (050) parses to 50, which encode() writes as two digits, "
+            + "which the parser then rejects (found by FuzzHandshake)",
     ]
 
     @Test func networkFailCasesDecode() throws {
