@@ -55,7 +55,7 @@ trap 'kill "$echo_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 URL="ws://127.0.0.1:$PORT/"
 stamp "gauntlet echo at $URL"
-GAUNTLET_FUZZ_URL="$URL" GAUNTLET_FUZZ_FINDINGS=.build-findings GAUNTLET_FUZZ_ABORT_ON=crash,hang,protocol-violation,echo-instead-of-fail,accepted-violation,rejected-valid,wrong-echo \
+ASAN_OPTIONS=detect_leaks=0 GAUNTLET_FUZZ_URL="$URL" GAUNTLET_FUZZ_FINDINGS=.build-findings GAUNTLET_FUZZ_ABORT_ON=crash,hang,protocol-violation,echo-instead-of-fail,accepted-violation,rejected-valid,wrong-echo \
     run_target FuzzNetwork -max_len=4096 -detect_leaks=0
 
 stamp "gauntlet fuzz smoke campaign for ${FUZZ_SECONDS}s"

@@ -51,7 +51,8 @@ public enum CodecHarness {
         guard let first = data.first else { return [] }
         var problems: [String] = []
         let body = Array(data.dropFirst())
-        let chunk = Int(first % 13) + 1
+        // Small chunks (1-13 octets) cut headers anywhere; long payloads in at most ~256 pieces.
+        let chunk = max(Int(first % 13) + 1, data.count / 256)
         for role in [Role.client, Role.server] {
             let whole = runFrameDecoder(body, role: role, chunk: nil)
             let chopped = runFrameDecoder(body, role: role, chunk: chunk)
@@ -97,9 +98,10 @@ public enum CodecHarness {
         var payload = ByteBuffer()
         var index = 0
         let step = chunk ?? max(1, bytes.count)
+        let all = ByteBuffer(bytes: bytes)
         repeat {
             let end = min(index + step, bytes.count)
-            decoder.append(ByteBuffer(bytes: bytes[index..<end]))
+            decoder.append(all.getSlice(at: index, length: end - index)!)
             index = end
             while true {
                 do {
@@ -123,27 +125,32 @@ public enum CodecHarness {
         return run
     }
 
-    static func runMessageReader(_ bytes: [UInt8], role: Role, chunk: Int?) -> [String] {
+    struct ReaderRun: Equatable {
+        var events: [MessageReader.Event] = []
+        var violation: ProtocolViolation?
+    }
+
+    static func runMessageReader(_ bytes: [UInt8], role: Role, chunk: Int?) -> ReaderRun {
         var reader = MessageReader(configuration: .init(peerRole: role, maxMessageSize: 1 << 20))
-        var out: [String] = []
+        var run = ReaderRun()
         var index = 0
         let step = chunk ?? max(1, bytes.count)
+        let all = ByteBuffer(bytes: bytes)
         repeat {
             let end = min(index + step, bytes.count)
-            reader.append(ByteBuffer(bytes: bytes[index..<end]))
+            reader.append(all.getSlice(at: index, length: end - index)!)
             index = end
             while true {
                 do {
                     guard let event = try reader.next() else { break }
-                    if case .frame = event { continue }
-                    out.append("\(event)")
+                    run.events.append(event)
                 } catch {
-                    out.append("violation \(error.description)")
-                    return out
+                    run.violation = error
+                    return run
                 }
             }
         } while index < bytes.count
-        return out
+        return run
     }
 
     // MARK: UTF-8
