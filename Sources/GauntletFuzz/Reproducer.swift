@@ -110,6 +110,13 @@ public enum Reproducer {
 
     /// The fuzz input stored in a reproducer's notes.
     public static func sequence(fromCaseFile url: URL) throws -> FrameSequence {
+        // The note is found in the raw text first, so a file the case loader rejects still replays.
+        if let text = try? String(contentsOf: url, encoding: .utf8), let start = text.range(of: "gfz1:") {
+            let encoded = text[start.upperBound...].prefix { $0 != "\"" }
+            if let data = Data(base64Encoded: String(encoded)), let sequence = FrameSequence(decoding: Array(data)) {
+                return sequence
+            }
+        }
         let catalog = try CaseCatalog.load(files: [url])
         for definition in catalog.cases {
             for note in definition.notes where note.hasPrefix(sequencePrefix) {
@@ -143,7 +150,13 @@ public enum Reproducer {
                         Continuation(seconds: Double(frame.delayMs) / 1000, body: frameActions(undelayed, tail: tail))))
                 return actions
             }
-            actions.append(.frame(frameAction(frame)))
+            if let declared = frame.declaredLength, declared > UInt64(Int64.max) {
+                // The case-file loader reads integers as Int64: a top-bit-set length goes out as
+                // the frame's exact octets instead.
+                actions.append(.raw(RawAction(payload: Payload(frame.wireBytes()), chop: frame.effectiveChop)))
+            } else {
+                actions.append(.frame(frameAction(frame)))
+            }
             rest = rest.dropFirst()
         }
         return actions + tail
