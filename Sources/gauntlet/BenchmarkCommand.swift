@@ -5,7 +5,7 @@ struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Print performance numbers (run with -c release).",
-        subcommands: [Codec.self])
+        subcommands: [Codec.self, FuzzBenchmark.self])
 
     struct Codec: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,10 @@
+import GauntletFuzz
+
+/// libFuzzer entry point: traps when `CodecHarness.check(.utf8, _:)` reports a broken property.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    let problems = CodecHarness.check(.utf8, bytes)
+    if !problems.isEmpty { fatalError(problems.joined(separator: "\n")) }
+    return 0
+}

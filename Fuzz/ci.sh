@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Fuzz CI: build the libFuzzer targets with the fuzzer and address sanitizers, run each for
+# FUZZ_SECONDS (default 30), and run a gauntlet fuzz smoke campaign of the same length against
+# `gauntlet echo`, which must find nothing. Exits non-zero on any crash or finding.
+#
+#   Fuzz/ci.sh                   # from anywhere
+#   GAUNTLET=/path/to/gauntlet Fuzz/ci.sh   # reuse an already built CLI (default: debug build)
+#
+# Crash inputs land in Fuzz/FailCases/<target>/ (commit them; the root package's
+# FailCasesTests replay them), network findings in Fuzz/.build-findings/.
+set -euo pipefail
+cd "$(dirname "$0")"
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+started=$(date +%s)
+# Swift's crash backtracer trips ASan inside a sanitized process; libFuzzer reports crashes itself.
+export SWIFT_BACKTRACE=enable=no
+stamp() { echo "[fuzz-ci +$(( $(date +%s) - started ))s] $*"; }
+
+# Swift 6.3's driver adds no coverage instrumentation for -sanitize=fuzzer when
+# -sanitize=address comes after it (SwiftPM's order), so ask for it explicitly.
+FLAGS=(--sanitize=address --sanitize=fuzzer -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp)
+stamp "building the Fuzz package (fuzzer + address sanitizers)"
+swift build "${FLAGS[@]}"
+BIN=$(swift build "${FLAGS[@]}" --show-bin-path)
+
+GAUNTLET=${GAUNTLET:-}
+if [[ -z "$GAUNTLET" ]]; then
+    stamp "building the gauntlet CLI"
+    (cd .. && swift build --product gauntlet)
+    GAUNTLET="$(cd .. && swift build --show-bin-path)/gauntlet"
+fi
+
+status=0
+declare -A DICT=([FuzzFrameDecoder]=frame [FuzzUTF8]=utf8 [FuzzHandshake]=http [FuzzClosePayload]=close [FuzzNetwork]=network)
+run_target() {
+    local target=$1; shift
+    mkdir -p ".build-corpus/$target" "FailCases/$target"
+    stamp "running $target for ${FUZZ_SECONDS}s"
+    if ! "$BIN/$target" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+        -dict="Dictionaries/${DICT[$target]}.dict" -artifact_prefix="FailCases/$target/" "$@" \
+        ".build-corpus/$target" "Corpus/$target" > ".build-corpus/$target.log" 2>&1; then
+        echo "FAILED: $target (see FailCases/$target/ and below)"; tail -40 ".build-corpus/$target.log"; status=1
+    else
+        grep -E "stat::number_of_executed_units|stat::average_exec_per_sec" ".build-corpus/$target.log" | sed "s/^/  $target /"
+    fi
+}
+
+for target in FuzzFrameDecoder FuzzUTF8 FuzzHandshake FuzzClosePayload; do run_target "$target"; done
+
+# The network target and the smoke campaign both drive a gauntlet echo on a free port.
+PORT=${FUZZ_ECHO_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+"$GAUNTLET" echo --port "$PORT" > .build-echo.log 2>&1 &
+echo_pid=$!
+trap 'kill "$echo_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+URL="ws://127.0.0.1:$PORT/"
+stamp "gauntlet echo at $URL"
+ASAN_OPTIONS=detect_leaks=0 GAUNTLET_FUZZ_URL="$URL" GAUNTLET_FUZZ_FINDINGS=.build-findings GAUNTLET_FUZZ_ABORT_ON=crash,hang,protocol-violation,echo-instead-of-fail,accepted-violation,rejected-valid,wrong-echo \
+    run_target FuzzNetwork -max_len=4096 -detect_leaks=0
+
+stamp "gauntlet fuzz smoke campaign for ${FUZZ_SECONDS}s"
+if ! "$GAUNTLET" fuzz "$URL" --duration "$FUZZ_SECONDS" --seed 1 --jobs 16 --quiet --findings .build-findings/smoke; then
+    echo "FAILED: the smoke campaign found something in gauntlet echo (.build-findings/smoke)"; status=1
+fi
+stamp "done, status $status"
+exit $status

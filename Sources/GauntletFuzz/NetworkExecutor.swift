@@ -1,0 +1,398 @@
+import GauntletEngine
+import NIOCore
+import NIOPosix
+import WebSocketWire
+
+/// Plays one `FrameSequence` on a fresh connection and records what the server did: the lean
+/// path a campaign runs thousands of times a second (no `Session`, no report).
+///
+/// Per sequence: connect, handshake, the frames with their chops and delays, then a masked
+/// close 1000 as a trailer, and read until the server closes, everything due has arrived, or
+/// the bound elapses.
+public struct NetworkExecutor: Sendable {
+    public var url: TargetURL
+    /// How long to wait for everything due (echoes and the close).
+    public var timeout: TimeAmount
+    public var connectTimeout: TimeAmount
+    /// Octets of the server's output kept for the wire log.
+    public var wireLogLimit = 4096
+    let group: EventLoopGroup
+
+    public init(
+        url: TargetURL, group: EventLoopGroup, timeout: TimeAmount = .seconds(1),
+        connectTimeout: TimeAmount = .seconds(2)
+    ) {
+        self.url = url
+        self.group = group
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+    }
+
+    /// The close frame appended to a sequence that does not close by itself, so a server that
+    /// accepted everything ends the connection promptly.
+    public static let trailer: [UInt8] = FuzzFrame(
+        opcode: 8, mask: 0x5A5A_A5A5, payload: .close(code: 1000, reason: [])
+    ).wireBytes()
+
+    /// What is actually played for a sequence.
+    public struct Plan: Sendable {
+        /// The frames sent: a sequence is cut after its first valid close frame (a client sends
+        /// nothing after its close, and bytes after it only race the server's TCP close).
+        public var sequence: FrameSequence
+        /// Each frame's octets.
+        var frameBytes: [[UInt8]]
+        /// Whether the trailer close follows the frames.
+        public var trailer: Bool
+        /// Whether the trailer waits for the echoes: when the frames end on a frame boundary with
+        /// messages to echo, a close right behind them races the echo (many servers answer the
+        /// close first and drop the pending echo, which the RFC allows).
+        public var deferredTrailer: Bool
+        /// The client's whole post-handshake stream.
+        public var stream: [UInt8]
+    }
+
+    public static func plan(for input: FrameSequence) -> Plan {
+        var reader = MessageReader(configuration: Reference.strictServer)
+        var sequence = input
+        var messages = 0
+        var ended = false
+        let frameBytes = input.frames.map { $0.wireBytes() }
+        scan: for (index, bytes) in frameBytes.enumerated() {
+            reader.append(ByteBuffer(bytes: bytes))
+            while true {
+                do {
+                    guard let event = try reader.next() else { break }
+                    if case .message = event { messages += 1 }
+                    if case .close = event {
+                        sequence.frames = Array(input.frames.prefix(index + 1))
+                        let kept = Array(frameBytes.prefix(index + 1))
+                        return Plan(
+                            sequence: sequence, frameBytes: kept, trailer: false, deferredTrailer: false,
+                            stream: kept.flatMap { $0 })
+                    }
+                } catch {
+                    ended = true
+                    break scan
+                }
+            }
+        }
+        let frames = frameBytes.flatMap { $0 }
+        var deferred = false
+        if !ended && messages > 0 {
+            let full = Reference.compute(stream: frames + trailer)
+            deferred = full.terminal == .closeReply(code: 1000) && full.messages.count == messages
+        }
+        return Plan(
+            sequence: sequence, frameBytes: frameBytes, trailer: true, deferredTrailer: deferred,
+            stream: frames + trailer)
+    }
+
+    /// The client's full post-handshake stream for `sequence`.
+    public static func stream(for sequence: FrameSequence) -> [UInt8] { plan(for: sequence).stream }
+
+    /// Runs `sequence`; never throws.
+    public func run(_ sequence: FrameSequence) async -> (Reference, Observation) {
+        (try? await start(sequence).get()) ?? (Reference.compute(stream: []), Observation())
+    }
+
+    /// Starts `sequence` and returns a future for its outcome, without any Swift-concurrency
+    /// hops: the campaign keeps many of these in flight.
+    public func start(_ sequence: FrameSequence) -> EventLoopFuture<(Reference, Observation)> {
+        let plan = Self.plan(for: sequence)
+        let reference = Reference.compute(stream: plan.stream)
+        // After a violation the trailer waits a little, so a server that checks UTF-8 (or
+        // anything else) above its frame layer gets to fail before our close races it.
+        let failing: Bool = {
+            if case .fail = reference.terminal { return true }
+            return false
+        }()
+        let trailer = plan.trailer && !plan.deferredTrailer && !failing ? Self.trailer : []
+        return observe(
+            handshake: plan.sequence.handshakePieces(
+                host: url.hostHeader, resource: url.resource, key: "dGhlIHNhbXBsZSBub25jZQ=="),
+            pieces: plan.sequence.wirePieces(frameBytes: plan.frameBytes, trailer: trailer),
+            deferredTrailer: plan.deferredTrailer, delayedTrailer: plan.trailer && failing,
+            reference: reference
+        ).map { (reference, $0) }
+    }
+
+    /// A fresh connection that must echo one text message: tells a crashed or hung server from a
+    /// rude one.
+    public func healthCheck(attempts: Int = 2) async -> (healthy: Bool, detail: String) {
+        let probe = FrameSequence(frames: [
+            FuzzFrame(opcode: 1, mask: 0x0102_0304, payload: .bytes(Array("gauntlet health check".utf8)))
+        ])
+        var detail = ""
+        for attempt in 0..<attempts {
+            if attempt > 0 { try? await Task.sleep(nanoseconds: 150_000_000) }
+            var checker = self
+            checker.timeout = max(timeout, .seconds(2))
+            let (_, obs) = await checker.run(probe)
+            if obs.messages.first?.payload == Array("gauntlet health check".utf8) { return (true, "echo received") }
+            detail =
+                obs.connectError.map { "connect failed: \($0)" }
+                ?? (obs.handshakeOK
+                    ? "no echo (\(obs.end.rawValue))" : "handshake failed (\(obs.handshakeError ?? "no response"))")
+        }
+        return (false, detail)
+    }
+
+    func observe(
+        handshake: [[UInt8]], pieces: [WirePiece], deferredTrailer: Bool, delayedTrailer: Bool = false,
+        reference: Reference
+    ) -> EventLoopFuture<Observation> {
+        let loop = group.next()
+        let promise = loop.makePromise(of: Observation.self)
+        let expectTerminal: Bool = {
+            if case .incomplete = reference.terminal { return false }
+            return true
+        }()
+        let plan = ExecPlan(
+            handshake: handshake, pieces: pieces, expectedMessages: reference.messages.count,
+            expectTerminal: expectTerminal, deferredTrailer: deferredTrailer || delayedTrailer,
+            trailerDelay: delayedTrailer ? .milliseconds(50) : nil, timeout: timeout,
+            wireLogLimit: wireLogLimit)
+        let bootstrap = ClientBootstrap(group: loop)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ExecHandler(plan: plan, promise: promise))
+                }
+            }
+        return bootstrap.connect(host: url.host, port: url.port).flatMap { _ in
+            promise.futureResult
+        }.flatMapError { error in
+            var obs = Observation()
+            obs.connectError = "\(error)"
+            obs.end = .connectFailed
+            obs.endError = "\(error)"
+            // A promise whose channel was never created must not leak.
+            promise.succeed(obs)
+            return loop.makeSucceededFuture(obs)
+        }
+    }
+}
+
+struct ExecPlan: Sendable {
+    var handshake: [[UInt8]]
+    var pieces: [WirePiece]
+    var expectedMessages: Int
+    var expectTerminal: Bool
+    /// The trailer close goes out once every expected echo has arrived.
+    var deferredTrailer: Bool
+    /// Or once this delay after the last piece has passed (after a violation).
+    var trailerDelay: TimeAmount?
+    var timeout: TimeAmount
+    var wireLogLimit: Int
+}
+
+/// The per-connection state machine of `NetworkExecutor`; runs on the channel's event loop.
+final class ExecHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let plan: ExecPlan
+    private let promise: EventLoopPromise<Observation>
+    private var obs = Observation()
+    private var inbound = ByteBuffer()
+    private var open = false
+    private var reader = MessageReader(configuration: .init(peerRole: .server))
+    private var readerFailed = false
+    private var trailerSent = false
+    private var finished = false
+    private var started = NIODeadline.now()
+    private var timer: Scheduled<Void>?
+    private var graceTimer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+
+    init(plan: ExecPlan, promise: EventLoopPromise<Observation>) {
+        self.plan = plan
+        self.trailerSent = !plan.deferredTrailer
+        self.promise = promise
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func channelActive(context: ChannelHandlerContext) {
+        started = .now()
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: plan.timeout) { [self] in
+            finish(.timeout, error: nil)
+        }
+        for piece in plan.handshake {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: piece)), promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !finished else { return }
+        var bytes = unwrapInboundIn(data)
+        let room = plan.wireLogLimit - obs.wire.count
+        if room > 0 { obs.wire += bytes.readableBytesView.prefix(room) }
+        if !open {
+            inbound.writeBuffer(&bytes)
+            do {
+                guard let response = try HandshakeResponse.parse(&inbound) else { return }
+                obs.handshakeStatus = response.status
+                if response.status != 101 {
+                    obs.handshakeError = "status \(response.status) \(response.reason)"
+                    finish(.done, error: nil)
+                    return
+                }
+                open = true
+                // The bound restarts once the last piece is out; until then only the pauses count.
+                timer?.cancel()
+                let pauses = plan.pieces.reduce(0) { $0 + $1.delayMs }
+                timer = context.eventLoop.assumeIsolated().scheduleTask(
+                    in: plan.timeout + .milliseconds(Int64(pauses))
+                ) { [self] in finish(.timeout, error: nil) }
+                sendFrames(context: context, from: 0)
+                if inbound.readableBytes > 0 {
+                    let rest = inbound
+                    inbound = ByteBuffer()
+                    feed(rest)
+                }
+            } catch {
+                obs.handshakeError = "\(error)"
+                finish(.done, error: nil)
+            }
+            return
+        }
+        feed(bytes)
+    }
+
+    /// Writes pieces from `index` on; a piece with a delay is written from a scheduled task.
+    private func sendFrames(context: ChannelHandlerContext, from index: Int, delayDone: Bool = false) {
+        var i = index
+        while i < plan.pieces.count {
+            let piece = plan.pieces[i]
+            if piece.delayMs > 0 && !(delayDone && i == index) {
+                let next = i
+                context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(piece.delayMs))) { [self] in
+                    guard !finished, let context = self.context else { return }
+                    sendFrames(context: context, from: next, delayDone: true)
+                }
+                return
+            }
+            writePiece(context: context, index: i)
+            i += 1
+        }
+    }
+
+    private func writePiece(context: ChannelHandlerContext, index: Int) {
+        let bytes = plan.pieces[index].bytes
+        let buffer = wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes))
+        guard index == plan.pieces.count - 1 else {
+            if !bytes.isEmpty { context.writeAndFlush(buffer, promise: nil) }
+            return
+        }
+        // The bound for the server's answer starts once our last octet is out: a slow,
+        // chopped input is not a slow server.
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(buffer, promise: promise)
+        promise.futureResult.assumeIsolated().whenComplete { [self] _ in
+            guard !finished, let context = self.context else { return }
+            timer?.cancel()
+            timer = context.eventLoop.assumeIsolated().scheduleTask(in: plan.timeout) { [self] in
+                finish(.timeout, error: nil)
+            }
+            // Nothing more can come for an unfinished frame once the echoes are in.
+            if !plan.expectTerminal && obs.messages.count >= plan.expectedMessages {
+                waitForServerClose(grace: .milliseconds(20))
+            }
+            if let delay = plan.trailerDelay {
+                context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
+                    guard !finished, !trailerSent else { return }
+                    trailerSent = true
+                    replyClose()
+                }
+            }
+        }
+    }
+
+    private func feed(_ bytes: ByteBuffer) {
+        guard !readerFailed else { return }
+        reader.append(bytes)
+        while true {
+            do {
+                guard let event = try reader.next() else { break }
+                switch event {
+                case .message(let op, let payload):
+                    obs.events.append(.message(opcode: op.rawValue, payload: Array(payload.readableBytesView)))
+                case .ping(let payload):
+                    obs.events.append(.ping(Array(payload.readableBytesView)))
+                case .pong(let payload):
+                    obs.events.append(.pong(Array(payload.readableBytesView)))
+                case .close(let close):
+                    obs.events.append(.close(code: close.code))
+                    // Answer it unless our close is already out; the server should then close
+                    // TCP first. A server that ignored our close (sent after a violation) is not
+                    // waited for long.
+                    if trailerSent {
+                        waitForServerClose(grace: .milliseconds(20))
+                    } else {
+                        trailerSent = true
+                        replyClose()
+                        waitForServerClose()
+                    }
+                    return
+                case .frame:
+                    break
+                }
+            } catch {
+                readerFailed = true
+                obs.violation = error
+                waitForServerClose()
+                return
+            }
+        }
+        if plan.deferredTrailer && plan.trailerDelay == nil && !trailerSent
+            && obs.messages.count >= plan.expectedMessages
+        {
+            trailerSent = true
+            replyClose()
+        }
+        if !plan.expectTerminal && obs.messages.count >= plan.expectedMessages && graceTimer == nil {
+            waitForServerClose(grace: .milliseconds(20))
+        }
+    }
+
+    private func replyClose() {
+        guard let context else { return }
+        context.writeAndFlush(
+            wrapOutboundOut(context.channel.allocator.buffer(bytes: NetworkExecutor.trailer)), promise: nil)
+    }
+
+    private func waitForServerClose(grace: TimeAmount = .milliseconds(200)) {
+        guard let context, graceTimer == nil else { return }
+        graceTimer = context.eventLoop.assumeIsolated().scheduleTask(in: grace) { [self] in finish(.done, error: nil) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(.serverClosed, error: nil)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        finish(.reset, error: "\(error)")
+    }
+
+    private func finish(_ end: Observation.End, error: String?) {
+        guard !finished else { return }
+        finished = true
+        timer?.cancel()
+        graceTimer?.cancel()
+        obs.end = end
+        obs.endError = error
+        obs.elapsedMs = Int((NIODeadline.now() - started).nanoseconds / 1_000_000)
+        if let context, context.channel.isActive {
+            // Reset rather than linger in TIME_WAIT: a campaign opens thousands of connections.
+            if let provider = context.channel as? SocketOptionProvider {
+                _ = provider.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+            }
+            context.close(promise: nil)
+        }
+        promise.succeed(obs)
+    }
+}

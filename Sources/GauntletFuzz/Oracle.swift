@@ -1,0 +1,441 @@
+import NIOCore
+import WebSocketWire
+
+/// What a strict RFC 6455 echo server must do with a client's byte stream, computed by running
+/// the stream through our own strict decoder in the server role.
+public struct Reference: Hashable, Sendable {
+    public enum Terminal: Hashable, Sendable {
+        /// The stream ends with a valid close: the server must answer with a close.
+        case closeReply(code: UInt16?)
+        /// The stream breaks a rule: the server must fail the connection (close `violation.closeCode`
+        /// or drop TCP) and must not echo anything after it.
+        case fail(ProtocolViolation)
+        /// The stream ends inside a frame: the server can only wait.
+        case incomplete
+        /// A length written in more octets than needed (also a control frame's short length in
+        /// 16 or 64 bits). The RFC binds only the sender, so only the server's own output and
+        /// crashes are judged.
+        case undecided
+    }
+
+    /// Messages the server must echo, in order.
+    public var messages: [ExpectedMessage]
+    /// Ping payloads the server should answer.
+    public var pings: [[UInt8]]
+    public var terminal: Terminal
+    /// For `.incomplete`: a violation in the unfinished frame. The server may fail at once or
+    /// wait for the rest of the frame; both are fine.
+    public var pendingViolation: ProtocolViolation?
+
+    public struct ExpectedMessage: Hashable, Sendable {
+        public var opcode: UInt8
+        public var payload: [UInt8]
+    }
+
+    /// The server-side reading rules. A non-minimal length is read as a violation here, but is
+    /// judged `undecided`: minimal encoding is a MUST for the sender (§5.2) and the receiver may
+    /// fail or accept.
+    public static let strictServer = MessageReader.Configuration(peerRole: .client)
+
+    /// Runs `stream` (the client's frames after the handshake) through a strict server-side reader.
+    public static func compute(stream: [UInt8]) -> Reference {
+        var reader = MessageReader(configuration: strictServer)
+        reader.append(ByteBuffer(bytes: stream))
+        var messages: [ExpectedMessage] = []
+        var pings: [[UInt8]] = []
+        while true {
+            do {
+                guard let event = try reader.next() else {
+                    return Reference(messages: messages, pings: pings, terminal: .incomplete)
+                }
+                switch event {
+                case .message(let op, let payload):
+                    messages.append(ExpectedMessage(opcode: op.rawValue, payload: Array(payload.readableBytesView)))
+                case .ping(let payload):
+                    pings.append(Array(payload.readableBytesView))
+                case .close(let close):
+                    return Reference(messages: messages, pings: pings, terminal: .closeReply(code: close.code))
+                case .pong, .frame:
+                    break
+                }
+            } catch {
+                if isUndecided(error, stream) {
+                    return Reference(messages: messages, pings: pings, terminal: .undecided)
+                }
+                // A violation inside a frame whose payload never fully arrives: a server that
+                // reads whole frames before checking them may wait, as for any incomplete frame.
+                if !frameIsComplete(containing: error.offset, in: stream) {
+                    var reference = Reference(messages: messages, pings: pings, terminal: .incomplete)
+                    reference.pendingViolation = error
+                    return reference
+                }
+                return Reference(messages: messages, pings: pings, terminal: .fail(error))
+            }
+        }
+    }
+
+    /// Violations the RFC leaves to the receiver: non-minimal lengths, including a control
+    /// frame whose short length is written in 16 or 64 bits.
+    static func isUndecided(_ violation: ProtocolViolation, _ stream: [UInt8]) -> Bool {
+        switch violation.kind {
+        case .nonMinimalLength: return true
+        case .controlFrameTooLong:
+            return extendedLength(stream, at: violation.offset).map { $0 <= 125 } ?? false
+        default: return false
+        }
+    }
+
+    /// Whether the frame holding octet `offset` (headers read without any validation) ends
+    /// within `stream`.
+    static func frameIsComplete(containing offset: Int, in stream: [UInt8]) -> Bool {
+        var start = 0
+        while start < stream.count {
+            guard start + 2 <= stream.count else { return false }
+            let length7 = stream[start + 1] & 0x7F
+            var header = 2
+            var length: UInt64 = UInt64(length7)
+            if length7 >= 126 {
+                let width = length7 == 126 ? 2 : 8
+                guard start + 2 + width <= stream.count else { return false }
+                length = stream[(start + 2)..<(start + 2 + width)].reduce(0) { $0 << 8 | UInt64($1) }
+                header += width
+            }
+            if stream[start + 1] & 0x80 != 0 { header += 4 }
+            let (end, overflow) = UInt64(start + header).addingReportingOverflow(length)
+            if overflow || end > UInt64(stream.count) { return false }
+            if offset < Int(end) { return true }
+            start = Int(end)
+        }
+        return false
+    }
+
+    /// The extended length that follows the 7-bit length octet at `offset`, if present.
+    static func extendedLength(_ stream: [UInt8], at offset: Int) -> UInt64? {
+        guard offset < stream.count else { return nil }
+        let width = stream[offset] & 0x7F == 126 ? 2 : 8
+        guard offset + width < stream.count else { return nil }
+        return stream[(offset + 1)...(offset + width)].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// A short tag for signatures.
+    var tag: String {
+        switch terminal {
+        case .closeReply: return "c"
+        case .fail(let v): return "f" + v.kind.name
+        case .incomplete: return "i"
+        case .undecided: return "u"
+        }
+    }
+}
+
+/// What the server did with one sequence, as the network executor saw it.
+public struct Observation: Hashable, Sendable {
+    public enum End: String, Hashable, Sendable {
+        /// TCP connect failed (refused, reset, timed out).
+        case connectFailed
+        /// The server closed TCP (FIN) itself.
+        case serverClosed
+        /// The connection was reset or failed with an I/O error.
+        case reset
+        /// We stopped waiting: the bound elapsed.
+        case timeout
+        /// We got everything we waited for and closed ourselves.
+        case done
+    }
+
+    public enum ServerEvent: Hashable, Sendable {
+        case message(opcode: UInt8, payload: [UInt8])
+        case ping([UInt8])
+        case pong([UInt8])
+        case close(code: UInt16?)
+    }
+
+    public var connectError: String?
+    /// Status of the handshake response, `nil` when none arrived.
+    public var handshakeStatus: Int?
+    /// Why the handshake response was rejected, if it was.
+    public var handshakeError: String?
+    public var events: [ServerEvent] = []
+    /// The first rule the server's own output broke (read with our strict decoder, client side).
+    public var violation: ProtocolViolation?
+    public var end: End = .timeout
+    public var endError: String?
+    public var elapsedMs: Int = 0
+    /// The first octets the server sent (the wire log), handshake response included.
+    public var wire: [UInt8] = []
+
+    public init() {}
+
+    public var handshakeOK: Bool { handshakeStatus == 101 && handshakeError == nil }
+
+    public var closeFrame: UInt16?? {
+        for event in events { if case .close(let code) = event { return .some(code) } }
+        return nil
+    }
+
+    public var sawCloseFrame: Bool { closeFrame != nil }
+
+    public var messages: [Reference.ExpectedMessage] {
+        events.compactMap {
+            if case .message(let op, let payload) = $0 { return .init(opcode: op, payload: payload) }
+            return nil
+        }
+    }
+
+    /// The connection ended without a close frame from the server (or never opened): only a
+    /// health check can tell a crash from a rude but living server.
+    public var endedAbruptly: Bool {
+        switch end {
+        case .connectFailed: return true
+        case .serverClosed, .reset: return !sawCloseFrame
+        case .timeout, .done: return false
+        }
+    }
+
+    /// The response signature used as coverage-free feedback: handshake, who closed and how,
+    /// the event shape, the reference outcome and a coarse timing bucket.
+    public func signature(reference: Reference) -> String {
+        var s = handshakeOK ? "H" : "h\(handshakeStatus ?? 0)"
+        if let close = closeFrame {
+            s += "|C\(close.map(String.init) ?? "-")"
+        } else {
+            s += "|" + String(end.rawValue.prefix(2))
+        }
+        var shape = ""
+        var last: Character = " "
+        var run = 0
+        func flush() {
+            if run > 0 { shape += "\(last)\(run > 4 ? 5 : run)" }
+        }
+        for event in events {
+            let c: Character
+            switch event {
+            case .message(let op, _): c = op == 1 ? "t" : "b"
+            case .ping: c = "i"
+            case .pong: c = "o"
+            case .close: c = "c"
+            }
+            if c == last { run += 1 } else { flush(); last = c; run = 1 }
+        }
+        flush()
+        s += "|" + shape
+        if let violation { s += "|v" + violation.kind.name }
+        s += "|" + reference.tag
+        s += "|t" + (elapsedMs < 100 ? "0" : elapsedMs < 1000 ? "1" : "2")
+        return s
+    }
+}
+
+/// One thing the oracles found.
+public struct Finding: Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        /// The connection died without a close and the server no longer answers a fresh echo.
+        case crash
+        /// No close and no TCP close within the bound although a response was due.
+        case hang
+        /// The server's own frames break RFC 6455 (masked, RSV, opcode, UTF-8, close code, …).
+        case protocolViolation = "protocol-violation"
+        /// The server echoed a message after (or made of) a protocol error instead of failing.
+        case echoInsteadOfFail = "echo-instead-of-fail"
+        /// The server closed normally after a protocol error instead of failing the connection.
+        case acceptedViolation = "accepted-violation"
+        /// The server failed the connection on valid input.
+        case rejectedValid = "rejected-valid"
+        /// The server echoed something other than what was sent.
+        case wrongEcho = "wrong-echo"
+    }
+
+    public var kind: Kind
+    /// A stable discriminator: two findings with the same kind and detail are the same bug.
+    public var detail: String
+    /// What exactly was seen, for people.
+    public var evidence: String
+    /// The RFC 6455 section the finding is about.
+    public var rfc: String
+
+    public init(kind: Kind, detail: String, evidence: String, rfc: String) {
+        self.kind = kind
+        self.detail = detail
+        self.evidence = evidence
+        self.rfc = rfc
+    }
+
+    /// Deduplication key.
+    public var key: String { "\(kind.rawValue): \(detail)" }
+}
+
+/// The oracles: judge an observation against the reference.
+public enum Oracle {
+    /// Close codes a server may use to refuse valid input for its own reasons (size limits,
+    /// policy, shutting down, overload): not a finding.
+    static let limitCodes: Set<UInt16> = [1001, 1008, 1009, 1013]
+
+    /// Everything but `crash`, which needs a health check (see `Campaign`).
+    public static func judge(_ ref: Reference, _ obs: Observation, timeoutMs: Int) -> Finding? {
+        if obs.end == .connectFailed || !obs.handshakeOK { return nil }
+        let got = obs.messages
+        let refViolation: ProtocolViolation? = {
+            if case .fail(let v) = ref.terminal { return v }
+            return nil
+        }()
+        // Echoes: a prefix of the expected ones, octet for octet.
+        for (k, message) in got.enumerated() {
+            if k >= ref.messages.count {
+                if ref.terminal == .undecided { break }
+                if let refViolation {
+                    return Finding(
+                        kind: .echoInsteadOfFail, detail: refViolation.kind.name,
+                        evidence: "the input breaks the protocol (\(refViolation.description)), so only "
+                            + "\(ref.messages.count) message(s) may be echoed before the connection is failed; "
+                            + "the server echoed \(got.count) (extra: \(describe(message)))",
+                        rfc: refViolation.section)
+                }
+                return Finding(
+                    kind: .wrongEcho, detail: "unexpected message",
+                    evidence:
+                        "\(ref.messages.count) message(s) were sent, the server sent \(got.count) (extra: \(describe(message)))",
+                    rfc: "5.6")
+            }
+            let expected = ref.messages[k]
+            if expected != message {
+                return Finding(
+                    kind: .wrongEcho, detail: "echo differs",
+                    evidence: "message \(k + 1) was \(describe(expected)), the server echoed \(describe(message))",
+                    rfc: "5.6")
+            }
+        }
+        if let violation = obs.violation {
+            if case .invalidUTF8 = violation.kind, let refViolation, refViolation.kind.name == "invalidUTF8" {
+                return Finding(
+                    kind: .echoInsteadOfFail, detail: "invalidUTF8",
+                    evidence: "the server echoed text that is not valid UTF-8 (\(violation.description) of its "
+                        + "output) instead of failing the connection with 1007",
+                    rfc: "8.1")
+            }
+            return Finding(
+                kind: .protocolViolation, detail: violation.kind.name,
+                evidence: "the server's own output breaks the protocol: \(violation.description) (server-role "
+                    + "frames read by the strict decoder)",
+                rfc: violation.section)
+        }
+        let closeCode = obs.closeFrame
+        let missing = ref.messages.count - got.count
+        switch ref.terminal {
+        case .undecided:
+            break
+        case .fail(let v):
+            if obs.end == .timeout {
+                return Finding(
+                    kind: .hang, detail: "no failure after \(v.kind.name)",
+                    evidence: "the input breaks the protocol (\(v.description)); the server neither sent a close "
+                        + "nor closed TCP within \(timeoutMs) ms" + received(obs),
+                    rfc: v.section)
+            }
+            if let code = closeCode, code == nil || code == 1000 {
+                return Finding(
+                    kind: .acceptedViolation, detail: v.kind.name,
+                    evidence: "the input breaks the protocol (\(v.description)); the server closed normally "
+                        + "(close \(code.map(String.init) ?? "without code")) instead of failing with \(v.closeCode)",
+                    rfc: v.section)
+            }
+        case .closeReply, .incomplete:
+            var isClose = false
+            var ourCode: UInt16?
+            if case .closeReply(let code) = ref.terminal {
+                isClose = true
+                ourCode = code
+            }
+            if let code = closeCode {
+                let c = code ?? 1000
+                if [1002, 1003, 1007, 1011].contains(c) && !(isClose && ourCode == c) && ref.pendingViolation == nil {
+                    return Finding(
+                        kind: .rejectedValid, detail: "close \(c)",
+                        evidence: "the input is valid, yet the server failed the connection with close \(c)"
+                            + received(obs),
+                        rfc: "7.1.7")
+                }
+                // Fewer echoes before a close is no finding: many servers answer a close that
+                // arrives with pending messages first, which the RFC allows.
+            } else if obs.end == .timeout {
+                if isClose || missing > 0 {
+                    return Finding(
+                        kind: .hang, detail: isClose ? "no close reply" : "missing echo",
+                        evidence: "\(ref.messages.count) echo(es)\(isClose ? " and a close reply" : "") were due; "
+                            + "after \(timeoutMs) ms the server had sent \(got.count) echo(es) and no close"
+                            + received(obs),
+                        rfc: isClose ? "5.5.1" : "5.6")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The finding for a connection that died and a server that failed its health check.
+    public static func crash(_ ref: Reference, _ obs: Observation, health: String) -> Finding {
+        let how =
+            obs.end == .connectFailed
+            ? "the connection could not be opened" : "the connection died without a close frame"
+        return Finding(
+            kind: .crash, detail: obs.end == .connectFailed ? "connect refused" : "connection dropped",
+            evidence: "\(how) (\(obs.endError ?? obs.end.rawValue)) and the health check failed: \(health)"
+                + received(obs),
+            rfc: "7.1.7")
+    }
+
+    /// For a connection that dropped without a close on valid input while the server stayed up.
+    public static func abruptOnValid(_ ref: Reference, _ obs: Observation) -> Finding? {
+        guard obs.handshakeOK, obs.endedAbruptly, obs.end != .connectFailed, obs.violation == nil else { return nil }
+        if case .fail = ref.terminal { return nil }
+        if ref.terminal == .undecided || ref.pendingViolation != nil { return nil }
+        if case .incomplete = ref.terminal, obs.messages.count >= ref.messages.count { return nil }
+        return Finding(
+            kind: .rejectedValid, detail: "dropped TCP",
+            evidence: "the input is valid, yet the server closed TCP without a close frame "
+                + "(\(obs.endError ?? obs.end.rawValue)) while staying up" + received(obs),
+            rfc: "7.1.7")
+    }
+
+    static func received(_ obs: Observation) -> String {
+        obs.events.isEmpty
+            ? "; nothing was received" : "; received: " + obs.events.prefix(6).map(describe).joined(separator: ", ")
+    }
+
+    static func describe(_ m: Reference.ExpectedMessage) -> String {
+        "\(m.opcode == 1 ? "text" : m.opcode == 2 ? "binary" : "opcode \(m.opcode)") of \(m.payload.count) octets"
+            + (m.payload.isEmpty ? "" : " [\(Hex.short(m.payload))]")
+    }
+
+    static func describe(_ e: Observation.ServerEvent) -> String {
+        switch e {
+        case .message(let op, let p): return describe(.init(opcode: op, payload: p))
+        case .ping(let p): return "ping [\(Hex.short(p))]"
+        case .pong(let p): return "pong [\(Hex.short(p))]"
+        case .close(let code): return "close \(code.map(String.init) ?? "(no code)")"
+        }
+    }
+}
+
+enum Hex {
+    static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func short(_ bytes: [UInt8]) -> String {
+        bytes.count <= 16 ? string(bytes) : string(bytes.prefix(16)) + "…"
+    }
+}
+
+extension ProtocolViolation.Kind {
+    /// The case name without associated values: a stable label for deduplication.
+    public var name: String {
+        if let label = Mirror(reflecting: self).children.first?.label { return label }
+        return "\(self)"
+    }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import GauntletEngine
+import GauntletFuzz
+import NIOCore
+import NIOPosix
+
+/// `gauntlet fuzz [URL]`: a structure-aware fuzzing campaign against a live server.
+struct FuzzCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fuzz",
+        abstract: "Fuzz a WebSocket server with mutated frame sequences; write every finding as a case file.",
+        discussion: """
+            Without a URL, Gauntlet's own strict echo server is started in-process and fuzzed. Each \
+            finding (crash, hang, protocol violation in the server's output, RFC behaviour violation) \
+            is minimized and written to --findings as a case file that replays with \
+            `gauntlet test URL --case-file FILE`. Exit codes: 0 nothing found, 1 findings, 64 usage.
+            """)
+
+    @Argument(help: "ws:// URL of the server under test (default: an in-process gauntlet echo).")
+    var url: String?
+
+    @Option(help: "Stop after this many seconds.")
+    var duration: Double?
+
+    @Option(help: "Stop after this many sequences.")
+    var runs: Int?
+
+    @Option(help: "Seed of the input generator (same seed, same server: same inputs). Default: time-based.")
+    var seed: UInt64?
+
+    @Option(help: "Sequences in flight at once.")
+    var jobs: Int = 32
+
+    @Option(help: "Corpus directory; a campaign started again with it continues where it stopped.")
+    var corpus: String?
+
+    @Option(help: "Directory for reproducer case files.")
+    var findings: String = "fuzz-findings"
+
+    @Option(help: "Milliseconds to wait for a sequence's responses.")
+    var timeout: Int = 1000
+
+    @Option(help: "Seconds to wait for a crashed server to come back (a supervised server); 0 stops at a crash.")
+    var restartWait: Double = 0
+
+    @Option(help: "Executions the minimizer may spend per finding.")
+    var minimizeBudget: Int = 150
+
+    @Flag(help: "Write findings as found, without minimizing.")
+    var noMinimize = false
+
+    @Option(help: "Replay reproducer case files written by an earlier campaign and report what they find (repeatable).")
+    var replay: [String] = []
+
+    @Flag(help: "Print only the summary.")
+    var quiet = false
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
+        if timeout < 10 { throw ValidationError("--timeout is in milliseconds and must be at least 10") }
+    }
+
+    func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        var echo: EchoServer?
+        let target: TargetURL
+        do {
+            if let url {
+                target = try TargetURL(parsing: url)
+            } else {
+                let started = try await EchoServer.start(group: group)
+                echo = started
+                target = try TargetURL(parsing: started.url)
+            }
+        } catch let error as TargetURLError {
+            throw UsageError("\(error)")
+        }
+        if target.secure { throw UsageError("gauntlet fuzz supports ws:// only") }
+        var options = Campaign.Options(url: target)
+        options.seed = seed ?? UInt64(Date().timeIntervalSince1970 * 1000)
+        options.runs = runs
+        options.duration = duration ?? (runs == nil && replay.isEmpty ? 60 : nil)
+        options.jobs = jobs
+        options.corpusDirectory = corpus.map { URL(fileURLWithPath: $0) }
+        options.findingsDirectory = URL(fileURLWithPath: findings)
+        options.timeoutMs = timeout
+        options.minimize = !noMinimize
+        options.minimizeBudget = minimizeBudget
+        options.restartWait = restartWait
+        let campaign = Campaign(options: options, group: group)
+
+        if !replay.isEmpty {
+            let found = await replayFiles(campaign)
+            await echo?.stop()
+            try? await group.shutdownGracefully()
+            throw ExitCode(found ? ExitStatus.failed : ExitStatus.passed)
+        }
+
+        let stop = StopSignal()
+        stop.install {
+            FileHandle.standardError.write(Data("\ngauntlet: interrupted; finishing the batch in flight\n".utf8))
+        }
+        let interactive = isatty(STDERR_FILENO) != 0 && !quiet
+        if !quiet {
+            print(
+                "gauntlet fuzz \(target) seed \(options.seed) jobs \(jobs)"
+                    + (options.duration.map { " duration \(Int($0)) s" } ?? "") + (runs.map { " runs \($0)" } ?? ""))
+        }
+        var lastPrint = Date.distantPast
+        let report = await campaign.run(
+            progress: { stats in
+                guard interactive, Date().timeIntervalSince(lastPrint) > 0.25 else { return }
+                lastPrint = Date()
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + Self.line(stats)).utf8))
+            },
+            shouldStop: { stop.isStopped })
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        print(Self.line(report.stats))
+        for item in report.findings {
+            print("FINDING \(item.finding.key) (run \(item.run), \(item.sequence.frames.count) frame(s))")
+            print("  \(item.finding.evidence)")
+            if let file = item.file { print("  reproducer: \(file.path)") }
+        }
+        if let why = report.stoppedBecause { print("stopped early: \(why)") }
+        print(report.findings.isEmpty ? "no findings" : "\(report.findings.count) finding(s) in \(findings)")
+        await echo?.stop()
+        try? await group.shutdownGracefully()
+        throw ExitCode(report.findings.isEmpty ? ExitStatus.passed : ExitStatus.failed)
+    }
+
+    static func line(_ s: Campaign.Stats) -> String {
+        String(
+            format: "execs %d (%.0f/s)  connections %d (%.0f/s)  findings %d  corpus %d  %.1f s",
+            s.execs, s.execsPerSecond, s.connections, s.connectionsPerSecond, s.findings, s.corpus, s.elapsed)
+    }
+
+    private func replayFiles(_ campaign: Campaign) async -> Bool {
+        var any = false
+        for path in replay {
+            do {
+                let sequence = try Reproducer.sequence(fromCaseFile: URL(fileURLWithPath: path))
+                let (finding, _) = await campaign.check(sequence)
+                if let finding {
+                    any = true
+                    print("\(path): REPRODUCED \(finding.key)\n  \(finding.evidence)")
+                } else {
+                    print("\(path): not reproduced")
+                }
+            } catch {
+                print("\(path): \(error)")
+                any = true
+            }
+        }
+        return any
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GauntletCases
+import GauntletEngine
+import GauntletFuzz
+import NIOCore
+import NIOPosix
+import Testing
+
+/// Proof on real bugs: a campaign from a fixed seed finds each deliberate fault of
+/// `FaultyEchoServer` within a bounded number of runs, and the reproducer it writes replays to
+/// the same finding, both through the fuzzer's oracle and as an ordinary case.
+@Suite(.serialized) struct FaultyServerTests {
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+    func campaign(
+        _ server: FaultyEchoServer, findings: URL, runs: Int, seed: UInt64, stopAt: Set<Finding.Kind> = []
+    ) throws -> Campaign {
+        var options = Campaign.Options(url: try TargetURL(parsing: server.url))
+        options.seed = seed
+        options.runs = runs
+        options.jobs = 8
+        options.timeoutMs = 300
+        options.restartWait = 5
+        options.minimizeBudget = 60
+        options.findingsDirectory = findings
+        options.stopAtKinds = stopAt
+        return Campaign(options: options, group: Self.group)
+    }
+
+    /// Replays the reproducer as `gauntlet test URL --case-file FILE` does: load, play, judge.
+    func replayAsCase(_ file: URL, url: String) async throws -> Judgement {
+        let catalog = try CaseCatalog.load(files: [file])
+        let definition = try #require(catalog.cases.first)
+        let target = try ServerTarget(url: TargetURL(parsing: url))
+        let record = await target.play(definition, on: Self.group)
+        return Judge.judge(definition, record)
+    }
+
+    @Test func findsTheServerThatDiesOnAnEmptyMiddleFragment() async throws {
+        let server = try await FaultyEchoServer.start(
+            faults: .dieOnEmptyMiddleFragment, restartDelay: .milliseconds(300), group: Self.group)
+        defer { Task { await server.stop() } }
+        let findings = FileManager.default.temporaryDirectory.appendingPathComponent("gfz-die-\(UUID())")
+        let report = await try campaign(server, findings: findings, runs: 4000, seed: 20_240_601, stopAt: [.crash])
+            .run()
+        let found = try #require(
+            report.findings.first { $0.finding.kind == .crash }, "no crash in \(report.stats.execs) runs")
+        let file = try #require(found.file)
+        print("crash after \(found.run) runs, minimized to \(found.sequence.frames.count) frame(s): \(file.path)")
+        // The minimized input is the bug: a three-fragment binary message with an empty middle.
+        let binaryish = found.sequence.frames.filter { $0.opcode == 2 || $0.opcode == 0 }
+        #expect(binaryish.count >= 3)
+
+        // Replays through the fuzzer's own oracle…
+        let again = try await campaign(server, findings: findings, runs: 1, seed: 1)
+            .check(Reproducer.sequence(fromCaseFile: file))
+        #expect(again.0?.key == found.finding.key)
+        // …and as an ordinary case, which the faulty server fails.
+        try await Task.sleep(nanoseconds: 600_000_000)
+        let judgement = try await replayAsCase(file, url: server.url)
+        #expect(judgement.behaviorClose != .ok, "\(judgement.closeReason)")
+        // The strict reference server passes the same case.
+        let echo = try await EchoServer.start(group: Self.group)
+        let clean = try await replayAsCase(file, url: echo.url)
+        await echo.stop()
+        #expect(clean.behavior == .ok && clean.behaviorClose == .ok, "\(clean.behaviorReason) \(clean.closeReason)")
+    }
+
+    @Test func findsTheServerThatHangsOnAPingStartingWithFF() async throws {
+        let server = try await FaultyEchoServer.start(faults: .hangOnPingFF, group: Self.group)
+        defer { Task { await server.stop() } }
+        let findings = FileManager.default.temporaryDirectory.appendingPathComponent("gfz-hang-\(UUID())")
+        let report = await try campaign(server, findings: findings, runs: 4000, seed: 7, stopAt: [.hang]).run()
+        let found = try #require(
+            report.findings.first { $0.finding.kind == .hang }, "no hang in \(report.stats.execs) runs")
+        let file = try #require(found.file)
+        print("hang after \(found.run) runs, minimized to \(found.sequence.frames.count) frame(s): \(file.path)")
+        let ping = try #require(found.sequence.frames.first { $0.opcode == 9 })
+        #expect(ping.payload.bytes.first == 0xFF)
+
+        let again = try await campaign(server, findings: findings, runs: 1, seed: 1)
+            .check(Reproducer.sequence(fromCaseFile: file))
+        #expect(again.0?.key == found.finding.key)
+        let judgement = try await replayAsCase(file, url: server.url)
+        #expect(judgement.behavior == .failed || judgement.behaviorClose != .ok)
+        let echo = try await EchoServer.start(group: Self.group)
+        let clean = try await replayAsCase(file, url: echo.url)
+        await echo.stop()
+        #expect(clean.behavior == .ok && clean.behaviorClose == .ok, "\(clean.behaviorReason) \(clean.closeReason)")
+    }
+
+    @Test func findsNothingAgainstTheStrictEchoServer() async throws {
+        let echo = try await EchoServer.start(group: Self.group)
+        var options = Campaign.Options(url: try TargetURL(parsing: echo.url))
+        options.seed = 99
+        options.runs = 1500
+        options.jobs = 16
+        let report = await Campaign(options: options, group: Self.group).run()
+        await echo.stop()
+        #expect(report.findings.isEmpty, "\(report.findings.map { "\($0.finding.key): \($0.finding.evidence)" })")
+        #expect(report.stats.corpus > Generator.seeds.count)
+    }
+}
