@@ -84,8 +84,11 @@ enum HTTPHeadParser {
             throw .malformedHeaderLine(quote(line))
         }
         // obs-text is allowed in values; keep it readable when it happens to be UTF-8.
-        let value = String(validating: valueBytes, as: UTF8.self) ?? HTTPGrammar.latin1(valueBytes)
-        return HTTPHeaders.Field(name: HTTPGrammar.latin1(nameBytes), value: value)
+        if let value = String(validating: valueBytes, as: UTF8.self) {
+            return HTTPHeaders.Field(name: HTTPGrammar.latin1(nameBytes), value: value)
+        }
+        return HTTPHeaders.Field(
+            name: HTTPGrammar.latin1(nameBytes), value: HTTPGrammar.latin1(valueBytes), rawValue: Array(valueBytes))
     }
 
     static func quote<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
@@ -95,12 +98,23 @@ enum HTTPHeadParser {
     /// Writes a head: start line, fields, empty line, all CRLF-terminated.
     static func encode(startLine: String, headers: HTTPHeaders) -> ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.writeString(startLine)
+        // The start line is read as Latin-1 (one character per octet); write it back the same
+        // way so a reason phrase with obs-text round-trips. Other text goes out as UTF-8.
+        if startLine.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {
+            buffer.writeBytes(startLine.unicodeScalars.map { UInt8($0.value) })
+        } else {
+            buffer.writeString(startLine)
+        }
         buffer.writeStaticString("\r\n")
         for field in headers.fields {
             buffer.writeString(field.name)
             buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
+            // obs-text goes back out as the octets that came in, unless the value was changed.
+            if let raw = field.rawValue, HTTPGrammar.latin1(raw) == field.value {
+                buffer.writeBytes(raw)
+            } else {
+                buffer.writeString(field.value)
+            }
             buffer.writeStaticString("\r\n")
         }
         buffer.writeStaticString("\r\n")

@@ -7,10 +7,14 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     public struct Field: Hashable, Sendable {
         public var name: String
         public var value: String
+        /// The value's octets as received when they were not UTF-8 (obs-text, RFC 7230 §3.2.6):
+        /// `value` shows them as Latin-1, and encoding writes these octets back unchanged.
+        public var rawValue: [UInt8]?
 
-        public init(name: String, value: String) {
+        public init(name: String, value: String, rawValue: [UInt8]? = nil) {
             self.name = name
             self.value = value
+            self.rawValue = rawValue
         }
     }
 

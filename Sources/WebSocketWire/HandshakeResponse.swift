@@ -16,7 +16,10 @@ public struct HandshakeResponse: Hashable, Sendable {
 
     /// The exact response bytes, CRLF line endings, ending with the empty line.
     public func encode() -> ByteBuffer {
-        HTTPHeadParser.encode(startLine: "\(version) \(status) \(reason)", headers: headers)
+        // status-code is exactly three digits (RFC 7230 §3.1.2): 50 is written as 050.
+        let code = String(status)
+        let padded = String(repeating: "0", count: max(0, 3 - code.count)) + code
+        return HTTPHeadParser.encode(startLine: "\(version) \(padded) \(reason)", headers: headers)
     }
 
     /// Parses a response head from the front of `buffer`, with the same contract as

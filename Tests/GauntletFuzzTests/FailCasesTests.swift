@@ -26,19 +26,10 @@ import Testing
     }
 
     /// Inputs of bugs found and not fixed yet. Remove an entry when its fix lands (the test
-    /// then reports the known issue as missing).
-    static let knownOpen: [String: String] = [
-        "FuzzHandshake/open-malformed-start-line-consumes-buffer":
-            "HTTPHeadParser.parse consumes the head before HandshakeRequest/Response.parse throws "
-            + "malformedRequestLine/malformedStatusLine, breaking the documented 'buffer untouched on throw' "
-            + "contract (here: a request head parsed as a response)",
-        "FuzzHandshake/open-obs-text-does-not-round-trip":
-            "header octets 0x80-0xFF are decoded as Latin-1 characters but encode() writes UTF-8, so a head "
-            + "with obs-text does not re-encode to its own octets (found by FuzzHandshake in CI's first 30 s)",
-        "FuzzHandshake/open-status-leading-zero-does-not-round-trip":
-            "a status code written with leading zeros (050) parses to 50, which encode() writes as two digits, "
-            + "which the parser then rejects (found by FuzzHandshake)",
-    ]
+    /// then reports the known issue as missing). The three handshake-parser bugs libFuzzer found
+    /// first (a rejected start line consuming the head, obs-text not re-encoding to its own
+    /// octets, a leading-zero status code) are fixed; their inputs stay as regression cases.
+    static let knownOpen: [String: String] = [:]
 
     @Test func networkFailCasesDecode() throws {
         let directory = Self.root.appendingPathComponent("FuzzNetwork")
@@ -62,11 +53,9 @@ import Testing
                 #expect(CodecHarness.closePayload(s.frames[0].payload.bytes).isEmpty)
             }
         }
-        // A response head is a malformed request: the known open contract bug (see knownOpen).
+        // A response head is a malformed request: rejected, and the buffer left as it was.
         let response = Array(
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".utf8)
-        withKnownIssue("HTTPHeadParser consumes the head before the start line is rejected") {
-            #expect(CodecHarness.handshake(response).isEmpty)
-        }
+        #expect(CodecHarness.handshake(response).isEmpty)
     }
 }
