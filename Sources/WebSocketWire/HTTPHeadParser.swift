@@ -121,9 +121,3 @@ enum HTTPHeadParser {
         return buffer
     }
 }
-
-extension HTTPHeaders {
-    mutating func add(_ field: Field) {
-        add(name: field.name, value: field.value)
-    }
-}

@@ -21,6 +21,11 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// The fields in wire order.
     public private(set) var fields: [Field] = []
 
+    /// Appends a parsed field as it is, raw obs-text octets included.
+    mutating func add(_ field: Field) {
+        fields.append(field)
+    }
+
     public init() {}
 
     public init(_ pairs: [(String, String)]) {
