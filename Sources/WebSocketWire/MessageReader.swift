@@ -68,7 +68,7 @@ public struct MessageReader {
     public private(set) var lastMessageLength = 0
 
     /// Largest capacity reserved up front from a frame's declared length; a larger frame
-    /// grows its buffer as octets arrive, so a lying header cannot make the reader allocate.
+    /// grows its buffer as octets arrive, so a lying header cannot make the reader reserve more.
     static let maxReservedPayload = 1 << 24
 
     private var decoder: FrameDecoder
