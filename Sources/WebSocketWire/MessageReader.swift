@@ -54,6 +54,23 @@ public struct MessageReader {
     }
 
     public let configuration: Configuration
+
+    /// Whether text and binary payloads are kept (the default).
+    ///
+    /// When `false`, data frames are still checked in full (UTF-8 included) but their octets
+    /// are dropped as they stream in, so a huge message costs no memory: `.frame` events of
+    /// data frames carry an empty payload (the header's `payloadLength` still gives the size)
+    /// and `.message` events an empty buffer (`lastMessageLength` gives the size). Control
+    /// frames are always kept. A change takes effect at the next frame header.
+    public var retainsDataPayloads = true
+
+    /// Payload length of the most recent `.message` event, whether or not it was retained.
+    public private(set) var lastMessageLength = 0
+
+    /// Largest capacity reserved up front from a frame's declared length; a larger frame
+    /// grows its buffer as octets arrive, so a lying header cannot make the reader reserve more.
+    static let maxReservedPayload = 1 << 24
+
     private var decoder: FrameDecoder
     private var failure: ProtocolViolation?
     /// A message-level violation found on a complete frame, thrown once its `.frame` is out.
@@ -65,10 +82,13 @@ public struct MessageReader {
     private var framePayload = ByteBuffer()
     private var payloadOffset = 0
     private var validatingText = false
+    /// Whether the current frame's payload is kept.
+    private var retainingFrame = true
 
     private var messageOpcode: Opcode?
     private var messageIsFragmented = false
     private var message = ByteBuffer()
+    private var messageLength = 0
     private var utf8 = UTF8Validator()
 
     public init(configuration: Configuration) {
@@ -127,7 +147,17 @@ public struct MessageReader {
                     throw fail(ProtocolViolation(.invalidUTF8, offset: payloadOffset + bad))
                 }
                 payloadOffset += chunk.readableBytes
-                if framePayload.readableBytes == 0 {
+                guard retainingFrame else { continue }
+                if framePayload.readableBytes == 0,
+                    let declared = header?.payloadLength, UInt64(chunk.readableBytes) < declared
+                {
+                    // The first of several chunks: reserve the whole declared payload (when
+                    // bounded) so the frame is assembled without regrowing and copying.
+                    var assembled = ByteBuffer()
+                    assembled.reserveCapacity(Int(min(declared, UInt64(Self.maxReservedPayload))))
+                    assembled.writeImmutableBuffer(chunk)
+                    framePayload = assembled
+                } else if framePayload.readableBytes == 0 {
                     framePayload = chunk
                 } else {
                     framePayload.writeImmutableBuffer(chunk)
@@ -148,9 +178,11 @@ public struct MessageReader {
         header = h
         framePayload = ByteBuffer()
         payloadOffset = offset + h.encodedSize
+        retainingFrame = h.opcode.isControl || retainsDataPayloads
         if !h.opcode.isControl && h.opcode != .continuation {
             messageOpcode = h.opcode
             message = ByteBuffer()
+            messageLength = 0
             utf8.reset()
         }
         if !h.opcode.isControl && !h.fin {
@@ -182,6 +214,7 @@ public struct MessageReader {
                 deferredFailure = ProtocolViolation(problem.kind, offset: payloadStart + problem.index)
             }
         default:
+            messageLength += Int(h.payloadLength)
             if message.readableBytes == 0 {
                 message = payload
             } else {
@@ -195,7 +228,9 @@ public struct MessageReader {
                 return frame
             }
             followUp = .message(opcode, message)
+            lastMessageLength = messageLength
             message = ByteBuffer()
+            messageLength = 0
         }
         return frame
     }

@@ -138,4 +138,60 @@ struct MessageReaderTests {
         #expect(!reader.isInsideFragmentedMessage)
         #expect(reader.bytesConsumed == wire.readableBytes)
     }
+
+    @Test("a large frame read in many chunks reassembles exactly, with lastMessageLength")
+    func largeFrameInChunks() throws {
+        let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let wire = encoded(Frame(opcode: .binary, maskKey: exampleKey, payload: ByteBuffer(bytes: payload)))
+        for size in [1000, 65_536, wire.count] {
+            var reader = MessageReader(configuration: fromClient)
+            var events: [MessageReader.Event] = []
+            var offset = 0
+            while offset < wire.count {
+                reader.append(ByteBuffer(bytes: wire[offset..<min(offset + size, wire.count)]))
+                offset += size
+                while let event = try reader.next() { events.append(event) }
+            }
+            #expect(events.last == .message(.binary, ByteBuffer(bytes: payload)), "chunk size \(size)")
+            #expect(reader.lastMessageLength == payload.count)
+        }
+    }
+
+    @Test("without retained data payloads: same checks, empty payloads, lengths still known")
+    func discardedPayloads() throws {
+        let ping = Frame(opcode: .ping, maskKey: exampleKey, payload: ByteBuffer(string: "ping"))
+        let wire =
+            encoded(textFrame("κό", fin: false)) + encoded(ping)
+            + encoded(textFrame("σμε", opcode: .continuation)) + encoded(textFrame("plain"))
+        for size in chunkSizes(wire) {
+            var reader = MessageReader(configuration: fromClient)
+            reader.retainsDataPayloads = false
+            var events: [MessageReader.Event] = []
+            var lengths: [Int] = []
+            for chunk in chunks(wire, size: size) {
+                reader.append(chunk)
+                while let event = try reader.next() {
+                    events.append(event)
+                    if case .message = event { lengths.append(reader.lastMessageLength) }
+                }
+            }
+            #expect(lengths == [Array("κόσμε".utf8).count, 5], "chunk size \(size)")
+            #expect(events.contains(.ping(ByteBuffer(string: "ping"))), "control payloads are kept")
+            #expect(events.contains(.message(.text, ByteBuffer())))
+            let dataFrames = events.compactMap { event -> Frame? in
+                if case .frame(let frame) = event, !frame.header.opcode.isControl { return frame }
+                return nil
+            }
+            #expect(dataFrames.map(\.payload.readableBytes) == [0, 0, 0])
+            #expect(dataFrames.map(\.header.payloadLength) == [4, 6, 5])
+        }
+        // UTF-8 is still validated while the octets are dropped.
+        var reader = MessageReader(configuration: fromClient)
+        reader.retainsDataPayloads = false
+        reader.append(
+            ByteBuffer(bytes: encoded(Frame(opcode: .text, maskKey: exampleKey, payload: buffer(hex: "F0 28")))))
+        #expect(throws: ProtocolViolation.self) {
+            while try reader.next() != nil {}
+        }
+    }
 }

@@ -180,6 +180,19 @@ final class EchoConnection: ChannelInboundHandler {
     }
 
     private func send(_ frame: Frame, context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
+        guard frame.payload.readableBytes > Self.copyLimit, !frame.header.isMasked else {
+            context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
+            return
+        }
+        // A large echo goes out as the header followed by the received payload itself (one
+        // gathering write), instead of being copied behind the header first.
+        var header = ByteBuffer()
+        header.reserveCapacity(frame.header.encodedSize)
+        FrameEncoder.encodeHeader(frame.header, into: &header)
+        context.write(wrapOutboundOut(header), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(frame.payload), promise: nil)
     }
+
+    /// Payloads up to this size are copied behind their header into one buffer.
+    private static let copyLimit = 16 * 1024
 }

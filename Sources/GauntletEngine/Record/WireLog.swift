@@ -6,12 +6,18 @@ import WebSocketWire
 /// `TO`/`RO` raw octets, `TF`/`RF` frames, `KL`/`TI`/`CT`/`CTE` timers, `WLM` log switches.
 struct WireLog {
     private(set) var records: [[JSONValue]] = []
-    private(set) var txFrameStats: [String: Int] = [:]
-    private(set) var rxFrameStats: [String: Int] = [:]
-    private(set) var txOctetStats: [String: Int] = [:]
-    private(set) var rxOctetStats: [String: Int] = [:]
+    // Counted under integer keys (a string key per frame costs an allocation and a string
+    // hash); the report's string-keyed forms are made once at the end.
+    private var txFrames: [UInt8: Int] = [:]
+    private var rxFrames: [UInt8: Int] = [:]
+    private var txWrites: [Int: Int] = [:]
+    private var rxReads: [Int: Int] = [:]
+    var txFrameStats: [String: Int] { Self.stringKeyed(txFrames) }
+    var rxFrameStats: [String: Int] { Self.stringKeyed(rxFrames) }
+    var txOctetStats: [String: Int] { Self.stringKeyed(txWrites) }
+    var rxOctetStats: [String: Int] { Self.stringKeyed(rxReads) }
     /// Frames the tester sent, by opcode, counted whether or not the log is enabled.
-    private(set) var txFrameCounts: [UInt8: Int] = [:]
+    var txFrameCounts: [UInt8: Int] { txFrames }
     var enabled = true
 
     mutating func switchLog(enabled: Bool, record: Bool) {
@@ -21,20 +27,33 @@ struct WireLog {
     }
 
     mutating func txOctets(_ bytes: ByteBuffer, sync: Bool) {
-        txOctetStats[String(bytes.readableBytes), default: 0] += 1
+        txWrites[bytes.readableBytes, default: 0] += 1
         guard enabled else { return }
         records.append(["TO", [.int(Int64(bytes.readableBytes)), .string(render(bytes))], .bool(sync)])
     }
 
+    /// One write made of several buffers, recorded as one write of their total length.
+    mutating func txOctets(_ parts: [ByteBuffer], sync: Bool) {
+        let count = parts.reduce(0) { $0 + $1.readableBytes }
+        txWrites[count, default: 0] += 1
+        guard enabled else { return }
+        var head: [UInt8] = []
+        for part in parts where head.count <= AutobahnRendering.maxLoggedOctets {
+            head += part.readableBytesView.prefix(AutobahnRendering.maxLoggedOctets + 1 - head.count)
+        }
+        records.append(["TO", [.int(Int64(count)), .string(AutobahnRendering.octets(head))], .bool(sync)])
+    }
+
     mutating func rxOctets(_ bytes: ByteBuffer) {
-        rxOctetStats[String(bytes.readableBytes), default: 0] += 1
+        rxReads[bytes.readableBytes, default: 0] += 1
         guard enabled else { return }
         records.append(["RO", [.int(Int64(bytes.readableBytes)), .string(render(bytes))]])
     }
 
-    mutating func txFrame(_ header: FrameHeader, payloadPrefix: [UInt8], payloadCount: Int, chop: Int?, sync: Bool) {
-        txFrameStats[String(header.opcode.rawValue), default: 0] += 1
-        txFrameCounts[header.opcode.rawValue, default: 0] += 1
+    mutating func txFrame(
+        _ header: FrameHeader, payloadPrefix: @autoclosure () -> [UInt8], payloadCount: Int, chop: Int?, sync: Bool
+    ) {
+        txFrames[header.opcode.rawValue, default: 0] += 1
         guard enabled else { return }
         let mask: JSONValue = header.maskKey.map { .string($0.description) } ?? .null
         records.append([
@@ -42,7 +61,7 @@ struct WireLog {
             [
                 .int(Int64(payloadCount)),
                 .string(
-                    AutobahnRendering.payload(payloadPrefix)
+                    AutobahnRendering.payload(payloadPrefix())
                         + (payloadCount > AutobahnRendering.maxLoggedOctets ? " ..." : "")),
             ],
             .int(Int64(header.opcode.rawValue)), .bool(header.fin), .int(Int64(header.rsv)), mask, .null,
@@ -51,7 +70,7 @@ struct WireLog {
     }
 
     mutating func rxFrame(_ frame: Frame) {
-        rxFrameStats[String(frame.header.opcode.rawValue), default: 0] += 1
+        rxFrames[frame.header.opcode.rawValue, default: 0] += 1
         guard enabled else { return }
         let mask: JSONValue = frame.header.maskKey.map { .string($0.description) } ?? .null
         records.append([
@@ -72,6 +91,10 @@ struct WireLog {
 
     mutating func continuationExecuted(tag: String?) {
         records.append(["CTE", tag.map { .string($0) } ?? .null])
+    }
+
+    private static func stringKeyed<Key: BinaryInteger>(_ counts: [Key: Int]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: counts.map { (String($0.key), $0.value) })
     }
 
     private func number(_ value: Double) -> JSONValue {

@@ -17,13 +17,72 @@ enum FrameBuilder {
                 return
             }
             let start = buffer.writerIndex
+            buffer.reserveCapacity(minimumWritableBytes: length)
             buffer.writeBytes(pattern.prefix(length))
-            // Double the written run until the payload is complete: O(log n) copies.
-            while buffer.writerIndex - start < length {
-                let written = buffer.writerIndex - start
-                let chunk = min(written, length - written)
-                buffer.writeBytes(buffer.getSlice(at: start, length: chunk)!.readableBytesView)
+            // Double the written run until the payload is complete: O(log n) copies, made
+            // inside the buffer (a slice of it would share the storage and force a copy of
+            // the whole buffer on every step).
+            let written = buffer.writerIndex - start
+            buffer.moveWriterIndex(forwardBy: length - written)
+            let runStart = start - buffer.readerIndex
+            buffer.withUnsafeMutableReadableBytes { raw in
+                let base = raw.baseAddress! + runStart
+                var filled = written
+                while filled < length {
+                    let chunk = min(filled, length - filled)
+                    (base + filled).copyMemory(from: base, byteCount: chunk)
+                    filled += chunk
+                }
             }
+        }
+    }
+
+    /// Payloads at least this large, when they repeat a pattern, are sent as slices of one
+    /// block instead of being generated in full (`parts`).
+    static let blockThreshold = 256 * 1024
+
+    /// A huge repeated payload as `[header] + slices of one block`, or `nil` when the payload
+    /// is small or not a repeat.
+    ///
+    /// The block holds whole periods of the pattern and of the masking key (masking is phase
+    /// 0 at every slice start), so every slice is byte for byte the payload at its offset and
+    /// a 16 MiB frame costs one 64 KiB block.
+    static func parts(header: FrameHeader, payload: Payload, allocator: ByteBufferAllocator) -> [ByteBuffer]? {
+        guard payload.count >= blockThreshold, case .repeated(let pattern, let length) = payload.storage,
+            !pattern.isEmpty
+        else { return nil }
+        var period = pattern.count
+        if header.maskKey != nil {
+            // lcm(pattern length, 4)
+            period = period % 4 == 0 ? period : period % 2 == 0 ? period * 2 : period * 4
+        }
+        let blockLength = period * max(1, 64 * 1024 / period)
+        var block = allocator.buffer(capacity: blockLength)
+        write(Payload(repeating: pattern, length: blockLength), into: &block)
+        if let key = header.maskKey { Masking.apply(key, to: &block, phase: 0) }
+        var head = allocator.buffer(capacity: header.encodedSize)
+        FrameEncoder.encodeHeader(header, into: &head)
+        var parts = [head]
+        parts.reserveCapacity(1 + (length + blockLength - 1) / blockLength)
+        var offset = 0
+        while offset < length {
+            let count = min(blockLength, length - offset)
+            parts.append(block.getSlice(at: block.readerIndex, length: count)!)
+            offset += count
+        }
+        return parts
+    }
+
+    /// `count` octets of `payload` from `offset`; a repeat stays a repeat (of the rotated
+    /// pattern), so nothing is materialized.
+    static func slice(of payload: Payload, from offset: Int, count: Int) -> Payload {
+        switch payload.storage {
+        case .bytes(let bytes):
+            return Payload(Array(bytes[offset..<offset + count]))
+        case .repeated(let pattern, _):
+            guard !pattern.isEmpty else { return .empty }
+            let phase = offset % pattern.count
+            return Payload(repeating: Array(pattern[phase...] + pattern[..<phase]), length: count)
         }
     }
 
@@ -32,31 +91,28 @@ enum FrameBuilder {
         switch payload.storage {
         case .bytes(let bytes): return Array(bytes.prefix(count))
         case .repeated(let pattern, let length):
-            return Payload(repeating: pattern, length: min(length, count)).bytes
+            guard !pattern.isEmpty else { return [] }
+            return (0..<min(length, count)).map { pattern[$0 % pattern.count] }
         }
     }
 
     /// A complete frame: header exactly as described, payload masked with `header.maskKey`.
     static func frame(header: FrameHeader, payload: Payload, allocator: ByteBufferAllocator) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: header.encodedSize + payload.count)
+        append(header: header, payload: payload, to: &buffer)
+        return buffer
+    }
+
+    /// Appends a complete frame to `buffer`.
+    static func append(header: FrameHeader, payload: Payload, to buffer: inout ByteBuffer) {
         FrameEncoder.encodeHeader(header, into: &buffer)
         let payloadStart = buffer.writerIndex
         write(payload, into: &buffer)
         if let key = header.maskKey {
-            let headerSize = payloadStart - buffer.readerIndex
+            let skip = payloadStart - buffer.readerIndex
             buffer.withUnsafeMutableReadableBytes { raw in
-                _ = Masking.apply(key, to: UnsafeMutableRawBufferPointer(rebasing: raw[headerSize...]), phase: 0)
+                _ = Masking.apply(key, to: UnsafeMutableRawBufferPointer(rebasing: raw[skip...]), phase: 0)
             }
         }
-        return buffer
-    }
-
-    /// Splits a message into the frames Autobahn's sender produces: `size`-byte fragments, the
-    /// last carrying `count mod size` octets, which is an empty final frame on an exact multiple.
-    static func fragmentLengths(total: Int, fragmentSize: Int?) -> [Int] {
-        guard let size = fragmentSize, size > 0, total > size else { return [total] }
-        var lengths = Array(repeating: size, count: total / size)
-        lengths.append(total % size)
-        return lengths
     }
 }

@@ -81,18 +81,18 @@ extension Session {
     func sendMessage(_ message: MessageAction) {
         guard state == .open else { return }
         let fragmentSize = message.fragmentSize ?? message.autoFragmentSize.flatMap { $0 > 0 ? $0 : nil }
-        let lengths = FrameBuilder.fragmentLengths(total: message.payload.count, fragmentSize: fragmentSize)
-        if lengths.count == 1 {
+        guard let size = fragmentSize, size > 0, message.payload.count > size else {
             sendFrame(opcode: message.opcode, payload: message.payload, sync: message.sync)
             return
         }
-        let bytes = message.payload.bytes
-        var offset = 0
-        for (index, length) in lengths.enumerated() {
-            sendFrame(
-                opcode: index == 0 ? message.opcode : 0, fin: index == lengths.count - 1,
-                payload: Payload(Array(bytes[offset..<offset + length])), sync: message.sync)
-            offset += length
+        var fragments = FragmentStream(message: message, size: size)
+        if !message.sync, message.payload.count >= FrameBuilder.blockThreshold {
+            streamFragments(fragments)
+            return
+        }
+        // Each fragment is generated on its own: the whole message never exists at once.
+        while let (payload, first, last) = fragments.next() {
+            sendFrame(opcode: first ? message.opcode : 0, fin: last, payload: payload, sync: message.sync)
         }
     }
 

@@ -12,6 +12,9 @@ extension Session {
             if state == .closing { drop() }
             return
         }
+        // 9.x judges an echo on its type and length only: while nothing is logged, its octets
+        // need not be kept (a 16 MiB echo would otherwise cost 16 MiB and more while growing).
+        reader.retainsDataPayloads = definition.judge.mode != .limits || log.enabled
         reader.append(bytes)
         do {
             while state != .closed, let event = try reader.next() {
@@ -37,7 +40,7 @@ extension Session {
             }
         case .message(let opcode, let payload):
             if definition.judge.mode == .limits {
-                limitsEcho(binary: opcode == .binary, length: payload.readableBytes)
+                limitsEcho(binary: opcode == .binary, length: reader.lastMessageLength)
             } else if !record.failedByMe {
                 record.received.append(.message(Array(payload.readableBytesView), binary: opcode == .binary))
                 checkAutoClose()
