@@ -41,7 +41,7 @@ import Testing
             faults: .dieOnEmptyMiddleFragment, restartDelay: .milliseconds(300), group: Self.group)
         defer { Task { await server.stop() } }
         let findings = FileManager.default.temporaryDirectory.appendingPathComponent("gfz-die-\(UUID())")
-        let report = await try campaign(server, findings: findings, runs: 4000, seed: 20_240_601, stopAt: [.crash])
+        let report = try await campaign(server, findings: findings, runs: 4000, seed: 20_240_601, stopAt: [.crash])
             .run()
         let found = try #require(
             report.findings.first { $0.finding.kind == .crash }, "no crash in \(report.stats.execs) runs")
@@ -70,7 +70,7 @@ import Testing
         let server = try await FaultyEchoServer.start(faults: .hangOnPingFF, group: Self.group)
         defer { Task { await server.stop() } }
         let findings = FileManager.default.temporaryDirectory.appendingPathComponent("gfz-hang-\(UUID())")
-        let report = await try campaign(server, findings: findings, runs: 4000, seed: 7, stopAt: [.hang]).run()
+        let report = try await campaign(server, findings: findings, runs: 4000, seed: 7, stopAt: [.hang]).run()
         let found = try #require(
             report.findings.first { $0.finding.kind == .hang }, "no hang in \(report.stats.execs) runs")
         let file = try #require(found.file)
