@@ -9,8 +9,8 @@ extension CLITests {
         static func startEcho() async throws -> (GauntletBinary.Running, String) {
             let echo = try GauntletBinary.start(["echo", "--port", "0"])
             let line = try await echo.firstLine()
-        // A server that did not come up must not outlive the test.
-        if !line.contains("ws://") { echo.signal(SIGKILL) }
+            // A server that did not come up must not outlive the test.
+            if !line.contains("ws://") { echo.signal(SIGKILL) }
             let url = try #require(
                 line.split(separator: " ").last.map(String.init), "no URL in: \(line); stderr: \(echo.stderr)")
             return (echo, url)
