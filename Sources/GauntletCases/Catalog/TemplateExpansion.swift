@@ -59,7 +59,7 @@ enum TemplateExpansion {
         case .array(let items): return "[" + items.map(json(of:)).joined(separator: ",") + "]"
         case .object(let members):
             return "{"
-                + members.sorted { $0.key < $1.key }.map { "\(quoted($0.key)):\(json(of: $0.value))" }
+                + members.sorted { $0.key < $1.key }.map { "\(JSONValue.quoted($0.key)):\(json(of: $0.value))" }
                 .joined(separator: ",") + "}"
         }
     }
@@ -124,20 +124,7 @@ enum TemplateExpansion {
     }
 
     private static func json(of value: JSONValue) -> String {
-        if case .string(let text) = value { return quoted(text) }
+        if case .string(let text) = value { return JSONValue.quoted(text) }
         return text(of: value)
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

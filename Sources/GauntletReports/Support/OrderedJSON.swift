@@ -1,3 +1,5 @@
+import GauntletCases
+
 /// A JSON value whose objects keep the member order they were built with.
 ///
 /// `JSONEncoder` can only sort keys lexically, which puts `1.1.10` before `1.1.2`; Autobahn
@@ -57,22 +59,6 @@ indirect enum OrderedJSON: Equatable {
         }
     }
 
-    /// RFC 8259 string escaping: quote, backslash and every control character.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// RFC 8259 string escaping (shared with the case loader's template expansion).
+    static func quoted(_ text: String) -> String { JSONValue.quoted(text) }
 }
