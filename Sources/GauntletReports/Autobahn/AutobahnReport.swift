@@ -85,7 +85,9 @@ public enum AutobahnReport {
 
     // MARK: - Writing
 
-    private static func checkDistinctFileNames(_ runs: [AgentRun]) throws {
+    /// Two agents whose names clean to the same file-name stem would overwrite each other's
+    /// reports; every writer refuses that before writing anything.
+    static func checkDistinctFileNames(_ runs: [AgentRun]) throws {
         var seen: [String: String] = [:]
         for run in runs {
             let cleaned = SafeFileName.clean(run.agent)

@@ -26,14 +26,7 @@ public enum HTMLReport {
     /// `nil` judges under ``Policy/standard`` with no expectations.
     public static func write(_ runs: [AgentRun], to directory: URL, evaluation: Evaluation? = nil) throws {
         let evaluation = evaluation ?? Evaluation(runs: runs, policy: .standard)
-        var owners: [String: String] = [:]
-        for run in runs {
-            let cleaned = SafeFileName.clean(run.agent)
-            if let other = owners[cleaned] {
-                throw ReportIOError.agentNameCollision(other, run.agent, cleaned: cleaned)
-            }
-            owners[cleaned] = run.agent
-        }
+        try AutobahnReport.checkDistinctFileNames(runs)
         for run in runs {
             for result in run.results {
                 let page = casePage(
