@@ -37,26 +37,18 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             let runs = try ReportCommand.load(directory)
-            let formats = Set(CommaList.split(format).map { $0.lowercased() })
-            for name in formats where ReportFormat(rawValue: name) == nil || name == "json" {
-                throw UsageError("unknown format \(name) for render; use html, junit or markdown")
+            var formats = Set<ReportFormat>()
+            for name in CommaList.split(format).map({ $0.lowercased() }) {
+                guard let parsed = ReportFormat(rawValue: name), parsed != .json else {
+                    throw UsageError("unknown format \(name) for render; use html, junit or markdown")
+                }
+                formats.insert(parsed)
             }
             let expectations = try expect.map(TestCommand.loadExpectations)
             let evaluation = Evaluation(runs: runs, policy: policy, expectations: expectations ?? .none)
-            let dir = URL(fileURLWithPath: directory, isDirectory: true)
-            do {
-                if formats.contains("html") { try HTMLReport.write(runs, to: dir, evaluation: evaluation) }
-                if formats.contains("junit") {
-                    try JUnitReport.write(
-                        runs: runs, evaluation: evaluation, to: dir.appendingPathComponent("junit.xml"))
-                }
-                if formats.contains("markdown") {
-                    try MarkdownReport.write(
-                        runs: runs, evaluation: evaluation, to: dir.appendingPathComponent("summary.md"))
-                }
-            } catch {
-                throw UsageError("cannot write reports to \(directory): \(error)")
-            }
+            try ReportOutput.writeFormats(
+                runs: runs, evaluation: evaluation, formats: formats,
+                to: URL(fileURLWithPath: directory, isDirectory: true))
             print(evaluation.totals.summaryLine)
         }
     }

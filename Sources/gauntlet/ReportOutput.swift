@@ -13,25 +13,11 @@ enum ReportOutput {
         expectations: Expectations?, quiet: Bool, verbose: Bool
     ) throws -> Int32 {
         let evaluation = Evaluation(runs: runs, policy: policy, expectations: expectations ?? .none)
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try AutobahnReport.write(runs, to: directory)
-            if formats.contains(.html) {
-                try HTMLReport.write(runs, to: directory, evaluation: evaluation)
-            }
-            if formats.contains(.junit) {
-                try JUnitReport.write(
-                    runs: runs, evaluation: evaluation, to: directory.appendingPathComponent("junit.xml"))
-            }
-            if formats.contains(.markdown) {
-                let file = directory.appendingPathComponent("summary.md")
-                try MarkdownReport.write(runs: runs, evaluation: evaluation, to: file)
-                if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-                    appendStepSummary(MarkdownReport.render(runs: runs, evaluation: evaluation), to: summary)
-                }
-            }
-        } catch {
-            throw UsageError("cannot write reports to \(directory.path): \(error)")
+        try writeFormats(runs: runs, evaluation: evaluation, formats: formats, to: directory)
+        if formats.contains(.markdown), let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"],
+            !summary.isEmpty
+        {
+            appendStepSummary(MarkdownReport.render(runs: runs, evaluation: evaluation), to: summary)
         }
         let line = evaluation.totals.summaryLine
         if quiet {
@@ -48,6 +34,27 @@ enum ReportOutput {
             print(text, terminator: "")
         }
         return evaluation.succeeded ? ExitStatus.passed : ExitStatus.failed
+    }
+
+    /// Writes `formats` into `directory` (JSON = Autobahn's layout), for `test` and `report render`.
+    static func writeFormats(
+        runs: [AgentRun], evaluation: Evaluation, formats: Set<ReportFormat>, to directory: URL
+    ) throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            if formats.contains(.json) { try AutobahnReport.write(runs, to: directory) }
+            if formats.contains(.html) { try HTMLReport.write(runs, to: directory, evaluation: evaluation) }
+            if formats.contains(.junit) {
+                try JUnitReport.write(
+                    runs: runs, evaluation: evaluation, to: directory.appendingPathComponent("junit.xml"))
+            }
+            if formats.contains(.markdown) {
+                try MarkdownReport.write(
+                    runs: runs, evaluation: evaluation, to: directory.appendingPathComponent("summary.md"))
+            }
+        } catch {
+            throw UsageError("cannot write reports to \(directory.path): \(error)")
+        }
     }
 
     private static func appendStepSummary(_ markdown: String, to path: String) {
