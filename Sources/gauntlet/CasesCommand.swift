@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GauntletCases
 
 /// `gauntlet cases`: list the catalog, or the cases a selection picks.
@@ -42,11 +43,19 @@ enum CatalogLoading {
         }
     }
 
+    /// Selects cases; a pattern that matches nothing (Autobahn's `"exclude-cases": ["12.*"]`)
+    /// is a note on stderr, not an error, as in Autobahn.
     static func select(from catalog: CaseCatalog, include: [String], exclude: [String]) throws -> [CaseDefinition] {
+        let selected: CaseSelection.Selected
         do {
-            return try CaseSelection(include: include.isEmpty ? ["*"] : include, exclude: exclude).apply(to: catalog)
+            selected = try CaseSelection(include: include.isEmpty ? ["*"] : include, exclude: exclude).select(
+                from: catalog)
         } catch {
             throw UsageError("\(error)")
         }
+        for pattern in selected.unmatched {
+            FileHandle.standardError.write(Data("gauntlet: note: no case matches \"\(pattern)\"; ignored\n".utf8))
+        }
+        return selected.cases
     }
 }

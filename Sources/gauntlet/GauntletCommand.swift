@@ -7,8 +7,9 @@ struct GauntletCommand: AsyncParsableCommand {
         commandName: "gauntlet",
         abstract: "WebSocket (RFC 6455) conformance test suite and fuzzer, Autobahn-compatible.",
         discussion: """
-            Exit codes: 0 all selected cases pass under the policy, 1 some fail, 64 usage or \
-            configuration error.
+            Exit codes: 0 all selected cases pass under the policy, 1 some fail (or the target is \
+            unreachable), 64 usage or configuration error, 73 the report directory cannot be \
+            written, 130 interrupted twice.
             """,
         subcommands: [
             TestCommand.self, ReportCommand.self, FuzzCommand.self, EchoCommand.self, CasesCommand.self,
@@ -23,6 +24,10 @@ enum ExitStatus {
     static let passed: Int32 = 0
     static let failed: Int32 = 1
     static let usage: Int32 = 64
+    /// EX_CANTCREAT: the report directory cannot be created or written.
+    static let cannotCreate: Int32 = 73
+    /// 128 + SIGINT: a second interrupt ended the run at once (finished cases are on disk).
+    static let interrupted: Int32 = 130
 }
 
 /// A usage or configuration error: printed on stderr, exit 64.

@@ -11,6 +11,9 @@ final class ProgressPrinter: SuiteProgress {
     private let verbose: Bool
     private let start = ContinuousClock.now
     private let failures = Atomic<Int>(0)
+    /// Set once the target was found unreachable: the cases recorded without running are not
+    /// worth a progress line each, the one announcement said it all.
+    private let announcedDown = Atomic<Bool>(false)
     private let lock = Mutex(())
     private let isFailure: @Sendable (CaseResult) -> Bool
 
@@ -33,6 +36,7 @@ final class ProgressPrinter: SuiteProgress {
             .units(allowed: [.seconds], fractionalPart: .show(length: 1)))
         let line =
             "[\(String(repeating: " ", count: max(0, String(total).count - String(done).count)))\(done)/\(total)] \(failed) failed  \(elapsed)"
+        if result.gauntlet.unreachable != nil, announcedDown.load(ordering: .relaxed), done != total { return }
         lock.withLock { _ in
             switch mode {
             case .quiet:
@@ -52,6 +56,17 @@ final class ProgressPrinter: SuiteProgress {
                 if done == total || done % 50 == 0 { write(line + "\n") }
             }
         }
+    }
+
+    /// The one line that says the target is gone; printed even with `--quiet`, on stderr.
+    func targetUnreachable(_ reason: TargetUnreachable, remaining: Int, afterDone: Int) {
+        announcedDown.store(true, ordering: .relaxed)
+        let line =
+            afterDone == 0
+            ? "gauntlet: \(reason); recording all \(remaining) selected cases as FAILED without running them\n"
+            : "gauntlet: the target stopped answering after \(afterDone) cases: \(reason); "
+                + "recording the remaining \(remaining) as FAILED without running them\n"
+        lock.withLock { _ in write((mode == .live ? "\r\u{1B}[K" : "") + line) }
     }
 
     /// Ends a live line before other output follows it.

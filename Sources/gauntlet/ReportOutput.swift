@@ -8,12 +8,21 @@ extension Policy: ExpressibleByArgument {}
 /// Writes every requested report of a finished run, prints the summary, and decides the exit
 /// status. Reports are written before anything is printed so an interrupted print loses nothing.
 enum ReportOutput {
+    /// Finishes a run's reports: the JSON index (case files are already on disk through `live`),
+    /// the other `formats`, then the summary, the report paths and the final
+    /// `N passed, N failed[, N skipped]` line.
     static func write(
-        runs: [AgentRun], to directory: URL, formats: Set<ReportFormat>, policy: Policy,
+        runs: [AgentRun], live: LiveReport, formats: Set<ReportFormat>, policy: Policy,
         expectations: Expectations?, quiet: Bool, verbose: Bool
     ) throws -> Int32 {
+        let directory = live.directory
         let evaluation = Evaluation(runs: runs, policy: policy, expectations: expectations ?? .none)
-        try writeFormats(runs: runs, evaluation: evaluation, formats: formats, to: directory)
+        do {
+            try live.finish(runs)
+        } catch {
+            throw UsageError("cannot write reports to \(directory.path): \(error)")
+        }
+        try writeFormats(runs: runs, evaluation: evaluation, formats: formats.subtracting([.json]), to: directory)
         if formats.contains(.markdown), let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"],
             !summary.isEmpty
         {
@@ -23,17 +32,44 @@ enum ReportOutput {
         if quiet {
             print(line)
         } else {
-            let color =
-                isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                && ProcessInfo.processInfo.environment["CI"] == nil
-            let htmlDirectory = formats.contains(.html) ? directory : nil
-            var text = TerminalSummary.render(
-                runs: runs, evaluation: evaluation, policy: policy, reportDirectory: htmlDirectory ?? directory,
-                verbose: verbose, color: color)
-            if !text.hasSuffix("\n") { text += "\n" }
-            print(text, terminator: "")
+            var text = summaryText(
+                runs: runs, evaluation: evaluation, formats: formats, directory: directory, verbose: verbose)
+            if text.hasSuffix(line + "\n") { text.removeLast(line.count + 1) }
+            text += reportLocations(formats: formats, directory: directory).joined(separator: "\n") + "\n"
+            print(text + line)
         }
         return evaluation.succeeded ? ExitStatus.passed : ExitStatus.failed
+    }
+
+    /// The terminal summary; when the target was unreachable for every case, the one line
+    /// already printed on stderr says everything and a table of 358 identical failures would
+    /// bury it, so only the report locations and the final line follow.
+    private static func summaryText(
+        runs: [AgentRun], evaluation: Evaluation, formats: Set<ReportFormat>, directory: URL, verbose: Bool
+    ) -> String {
+        let results = runs.flatMap(\.results)
+        if !results.isEmpty, results.allSatisfy({ $0.gauntlet.unreachable != nil }) { return "" }
+        let color =
+            isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            && ProcessInfo.processInfo.environment["CI"] == nil
+        return TerminalSummary.render(
+            runs: runs, evaluation: evaluation, policy: evaluation.policy,
+            // Case pages exist only when HTML was written; the locations below name the rest.
+            reportDirectory: formats.contains(.html) ? directory : nil, verbose: verbose, color: color)
+    }
+
+    /// "Reports: <dir>" lines naming the files this run wrote (JSON-only runs name JSON paths).
+    static func reportLocations(formats: Set<ReportFormat>, directory: URL) -> [String] {
+        let base = directory.standardizedFileURL
+        var lines = ["Reports in \(base.path):"]
+        lines.append(
+            "  JSON      \(base.appendingPathComponent("index.json").path) (+ one <agent>_case_<id>.json per case)")
+        if formats.contains(.html) { lines.append("  HTML      \(base.appendingPathComponent("index.html").path)") }
+        if formats.contains(.junit) { lines.append("  JUnit     \(base.appendingPathComponent("junit.xml").path)") }
+        if formats.contains(.markdown) {
+            lines.append("  Markdown  \(base.appendingPathComponent("summary.md").path)")
+        }
+        return lines
     }
 
     /// Writes `formats` into `directory` (JSON = Autobahn's layout), for `test` and `report render`.
@@ -53,8 +89,19 @@ enum ReportOutput {
                     runs: runs, evaluation: evaluation, to: directory.appendingPathComponent("summary.md"))
             }
         } catch {
-            throw UsageError("cannot write reports to \(directory.path): \(error)")
+            throw UsageError("cannot write reports to \(directory.path): \(plainReason(error))")
         }
+    }
+
+    /// The system's reason for a file error, without Foundation's NSError dump.
+    static func plainReason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
+        {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return "\(error)"
     }
 
     private static func appendStepSummary(_ markdown: String, to path: String) {

@@ -21,7 +21,8 @@ final class StopSignal: Sendable {
                 if previous == 0 {
                     onFirst()
                 } else {
-                    exit(130)
+                    // Every finished case is already on disk (LiveReport): nothing is lost.
+                    exit(ExitStatus.interrupted)
                 }
             }
             source.resume()

@@ -14,7 +14,10 @@ struct TestCommand: AsyncParsableCommand {
         discussion: """
             Without a URL (and without --spec), Gauntlet starts its own strict reference echo server \
             in-process on a free port and tests it. Reports are written in Autobahn's layout \
-            (index.json + one JSON per case) to --outdir, plus any --format requested.
+            (index.json + one JSON per case) to --outdir, plus any --format requested. Each case's \
+            report is on disk when the case ends, and a run replaces the previous run's reports in \
+            --outdir. The target is probed first: if it cannot be reached, every case is recorded \
+            FAILED at once with that reason.
             """)
 
     @Argument(help: "ws:// or wss:// URL of the server under test.")
@@ -33,7 +36,10 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Agent name for the reports (default: derived from the URL).")
     var agent: String?
 
-    @Option(help: "Directory for the reports.")
+    @Option(
+        help:
+            "Directory for the reports; the previous run's reports in it are replaced. (default: reports/servers, or the spec's outdir)"
+    )
     var outdir: String?
 
     @Option(help: "Cases run concurrently (default: cores × 4). The limits family always runs alone.")
@@ -87,6 +93,7 @@ struct TestCommand: AsyncParsableCommand {
     func run() async throws {
         let plan = try TestPlan.make(self)
         let expectations = try expect.map(Self.loadExpectations)
+        let live = try Self.prepareOutdir(plan.outdir)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let stop = StopSignal()
         stop.install {
@@ -95,20 +102,40 @@ struct TestCommand: AsyncParsableCommand {
         }
         let policy = self.policy
         let printer = ProgressPrinter(mode: ProgressPrinter.mode(quiet: quiet), verbose: verbose) { result in
-            !policy.passes(result.behavior, result.behaviorClose)
+            !policy.passes(result)
         }
+        let progress = RecordingProgress(live: live, printer: printer)
         var runs: [AgentRun] = []
         for server in plan.servers {
-            let run = try await runServer(server, plan: plan, group: group, printer: printer, stop: stop)
+            let run = try await runServer(server, plan: plan, group: group, progress: progress, stop: stop)
             runs.append(run)
         }
         printer.finish()
         let outcome = try ReportOutput.write(
-            runs: runs, to: plan.outdir, formats: plan.formats, policy: policy, expectations: expectations,
+            runs: runs, live: live, formats: plan.formats, policy: policy, expectations: expectations,
             quiet: quiet, verbose: verbose)
         try? await group.shutdownGracefully()
         // An interrupted run never counts as a pass, even if everything that ran passed.
         throw ExitCode(stop.isStopped ? max(outcome, ExitStatus.failed) : outcome)
+    }
+
+    /// Creates `--outdir`, proves it writable and removes the previous run's reports, before any
+    /// case runs: a run whose reports cannot be written must not run at all (exit 73, EX_CANTCREAT).
+    static func prepareOutdir(_ directory: URL) throws -> LiveReport {
+        do {
+            try ReportDirectory.prepare(directory)
+            try ReportDirectory.clearPreviousRun(in: directory)
+        } catch let error as ReportDirectory.Unwritable {
+            FileHandle.standardError.write(Data("gauntlet: error: \(error)\n".utf8))
+            throw ExitCode(ExitStatus.cannotCreate)
+        } catch {
+            FileHandle.standardError.write(
+                Data(
+                    "gauntlet: error: cannot replace the previous reports in \(directory.path): \(ReportOutput.plainReason(error))\n"
+                        .utf8))
+            throw ExitCode(ExitStatus.cannotCreate)
+        }
+        return LiveReport(directory: directory)
     }
 
     static func loadExpectations(_ path: String) throws -> Expectations {
@@ -120,7 +147,8 @@ struct TestCommand: AsyncParsableCommand {
     }
 
     private func runServer(
-        _ server: TestPlan.Server, plan: TestPlan, group: EventLoopGroup, printer: ProgressPrinter, stop: StopSignal
+        _ server: TestPlan.Server, plan: TestPlan, group: EventLoopGroup, progress: RecordingProgress,
+        stop: StopSignal
     ) async throws -> AgentRun {
         var echo: EchoServer?
         let target: ServerTarget
@@ -138,8 +166,25 @@ struct TestCommand: AsyncParsableCommand {
         }
         let runner = SuiteRunner(
             agent: server.agent, player: target, jobs: jobs ?? SuiteRunner.defaultJobs, catalog: plan.catalog)
-        let run = await runner.run(server.cases, group: group, progress: printer) { stop.isStopped }
+        progress.live.begin(agent: server.agent, url: target.url.description, selected: server.cases.map(\.id))
+        let run = await runner.run(server.cases, group: group, progress: progress) { stop.isStopped }
         await echo?.stop()
         return run
+    }
+}
+
+/// Progress that also writes each finished case to the report directory the moment it ends,
+/// so an interrupted or killed run loses no finished case.
+struct RecordingProgress: SuiteProgress {
+    let live: LiveReport
+    let printer: ProgressPrinter
+
+    func caseFinished(_ result: CaseResult, done: Int, total: Int) {
+        live.record(result, agent: result.agent)
+        printer.caseFinished(result, done: done, total: total)
+    }
+
+    func targetUnreachable(_ reason: TargetUnreachable, remaining: Int, afterDone: Int) {
+        printer.targetUnreachable(reason, remaining: remaining, afterDone: afterDone)
     }
 }

@@ -40,6 +40,10 @@ extension CLITests {
                 #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path))
             }
             #expect(entries.values.contains { $0["behavior"] as? String == "FAILED" })
+            // Cases after the death were not each dialled three times: the runner noticed,
+            // said so once, and recorded them with the typed reason.
+            let notices = outcome.stderr.split(separator: "\n").filter { $0.contains("stopped answering") }
+            #expect(notices.count == 1, "\(outcome.stderr)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import GauntletCases
@@ -51,13 +52,22 @@ import Testing
         #expect(selected.contains("7.5.1"))
     }
 
-    @Test func unknownIncludeOrExcludePatternIsAnError() {
+    @Test func includePatternsThatAllMatchNothingAreAnError() {
         #expect(throws: SelectionError.unknownCase("8.1.1")) {
-            try CaseSelection(include: ["1.*", "8.1.1"]).apply(to: catalog)
+            try CaseSelection(include: ["8.1.1", "8.2.*"]).apply(to: catalog)
         }
-        #expect(throws: SelectionError.unknownCase("1.9.*")) {
-            try CaseSelection(include: ["1.*"], exclude: ["1.9.*"]).apply(to: catalog)
-        }
+    }
+
+    /// Autobahn ignores patterns that match nothing; the most common fuzzingclient.json
+    /// excludes 12.* and 13.*, which Gauntlet does not have.
+    @Test func unmatchedExcludeOrPartialIncludeIsReportedNotThrown() throws {
+        let excluded = try CaseSelection(include: ["1.1.*"], exclude: ["12.*", "13.*"]).select(from: catalog)
+        #expect(excluded.cases.count == 8)
+        #expect(excluded.unmatched == ["12.*", "13.*"])
+        let included = try CaseSelection(include: ["1.1.*", "8.1.1"]).select(from: catalog)
+        #expect(included.cases.count == 8)
+        #expect(included.unmatched == ["8.1.1"])
+        #expect(try CaseSelection(include: ["1.1.*"]).select(from: catalog).unmatched.isEmpty)
     }
 
     @Test func everythingExcludedIsAnError() {
@@ -72,5 +82,28 @@ import Testing
     @Test func errorsReadWell() {
         #expect(SelectionError.unknownCase("8.*").description == "no case matches \"8.*\"")
         #expect(SelectionError.emptySelection.description.contains("empty"))
+    }
+}
+
+/// The optional `timingDependent` case field (issue 10 item 6).
+@Suite struct TimingDependentCaseTests {
+    @Test func racyCasesCarryTheFactAndOthersDoNot() throws {
+        let catalog = try Bundled.catalog()
+        let racy = Set(catalog.cases.filter { $0.timingDependent != nil }.map(\.id.rawValue))
+        let expected: Set<String> = [
+            "3.1", "3.2", "3.3", "3.4", "4.1.3", "4.1.4", "4.1.5", "4.2.3", "4.2.4", "4.2.5", "5.14", "5.15",
+            "6.4.1", "6.4.2", "6.4.3", "6.4.4",
+        ]
+        #expect(racy == expected)
+    }
+
+    @Test func anEmptyReasonIsRejected() throws {
+        let json = """
+            {"id": "1.1.1", "title": "t", "rfc": "5.6", "requirement": "MUST", "timingDependent": " ",
+             "actions": [], "close": {"by": "tester", "codes": [1000], "clean": true}}
+            """
+        #expect(throws: (any Error).self) {
+            try JSONDecoder().decode(CaseDefinition.self, from: Data(json.utf8))
+        }
     }
 }

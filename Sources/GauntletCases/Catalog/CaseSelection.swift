@@ -2,8 +2,12 @@
 ///
 /// Patterns are fnmatch-style and match the whole id: `*` matches any run of characters,
 /// dots included (so `1.*` matches `1.1.1`), `?` matches one character and `[...]` / `[!...]`
-/// a character set. A pattern without wildcards is an exact id. Unlike Autobahn, a pattern that
-/// matches nothing is an error: it is almost always a typo that would silently skip cases.
+/// a character set. A pattern without wildcards is an exact id.
+///
+/// As in Autobahn, a pattern that matches nothing does not stop the run: the common
+/// `"exclude-cases": ["12.*", "13.*"]` names categories Gauntlet does not have. Such patterns
+/// are returned as ``Selected/unmatched`` so the caller can note them (a typo should still be
+/// visible). Only when no include pattern matches anything, or nothing is left, is it an error.
 public struct CaseSelection: Sendable, Equatable {
     /// Patterns of the cases to run (Autobahn's `cases`).
     public var include: [String]
@@ -15,20 +19,35 @@ public struct CaseSelection: Sendable, Equatable {
         self.exclude = exclude
     }
 
-    /// The selected cases, in catalog order.
-    /// - Throws: ``SelectionError/unknownCase(_:)`` for an include or exclude pattern that matches
-    ///   no case of the catalog, ``SelectionError/emptySelection`` if nothing is left to run.
-    public func apply(to catalog: CaseCatalog) throws(SelectionError) -> [CaseDefinition] {
-        for pattern in include + exclude where !catalog.cases.contains(where: { Self.matches($0.id, pattern: pattern) })
-        {
-            throw .unknownCase(pattern)
+    /// The outcome of a selection: the cases, and the patterns that matched no case.
+    public struct Selected: Sendable, Equatable {
+        /// The selected cases, in catalog order.
+        public var cases: [CaseDefinition]
+        /// Include and exclude patterns (in the order given) that match no case of the catalog.
+        public var unmatched: [String]
+    }
+
+    /// The selected cases and the patterns that matched nothing.
+    /// - Throws: ``SelectionError/unknownCase(_:)`` when there are include patterns and none of
+    ///   them matches any case (the first is named), ``SelectionError/emptySelection`` if
+    ///   nothing is left to run.
+    public func select(from catalog: CaseCatalog) throws(SelectionError) -> Selected {
+        let matchesSomething = { (pattern: String) in catalog.cases.contains { Self.matches($0.id, pattern: pattern) } }
+        let unmatched = (include + exclude).filter { !matchesSomething($0) }
+        if let first = include.first, include.allSatisfy({ unmatched.contains($0) }) {
+            throw .unknownCase(first)
         }
         let selected = catalog.cases.filter { definition in
             include.contains { Self.matches(definition.id, pattern: $0) }
                 && !exclude.contains { Self.matches(definition.id, pattern: $0) }
         }
         guard !selected.isEmpty else { throw .emptySelection }
-        return selected
+        return Selected(cases: selected, unmatched: unmatched)
+    }
+
+    /// The selected cases, in catalog order (``select(from:)`` without the unmatched patterns).
+    public func apply(to catalog: CaseCatalog) throws(SelectionError) -> [CaseDefinition] {
+        try select(from: catalog).cases
     }
 
     /// Whether `id` matches the fnmatch-style `pattern` (whole-id match).
@@ -39,7 +58,7 @@ public struct CaseSelection: Sendable, Equatable {
 
 /// A selection that cannot run.
 public enum SelectionError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// An include or exclude pattern matches no case in the catalog.
+    /// No include pattern matches any case in the catalog (the first one is named).
     case unknownCase(String)
     /// Every case was excluded (or nothing was included).
     case emptySelection

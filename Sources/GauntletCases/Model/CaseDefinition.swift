@@ -46,6 +46,9 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     public var appliedUserLimit: Int?
     /// Informational measurements the engine takes.
     public var measure: [Measurement]
+    /// Why the verdict may flip between identical runs by a race RFC 6455 allows (e.g. whether
+    /// the peer echoes a valid message before failing on the invalid one); `nil` for most cases.
+    public var timingDependent: String?
 
     public init(
         id: CaseID, title: String, rfc: String, requirement: Requirement, actions: [Action],
@@ -53,7 +56,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         reportTime: Bool = false, notes: [String] = [], categoryTitle: String = "", groupTitle: String = "",
         roles: [CaseRole] = CaseRole.allCases, handshake: HandshakeSpec? = nil,
         expectHandshake: HandshakeExpectation? = nil, healthCheck: Bool = false, alone: Bool = false,
-        userLimit: Bool = false, measure: [Measurement] = []
+        userLimit: Bool = false, measure: [Measurement] = [], timingDependent: String? = nil
     ) {
         self.id = id
         self.title = title
@@ -75,11 +78,12 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         self.alone = alone
         self.userLimit = userLimit
         self.measure = measure
+        self.timingDependent = timingDependent
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, title, rfc, requirement, actions, expect, close, judge, limits, reportTime, notes
-        case roles, handshake, expectHandshake, healthCheck, alone, userLimit, measure
+        case roles, handshake, expectHandshake, healthCheck, alone, userLimit, measure, timingDependent
     }
 
     public init(from decoder: Decoder) throws {
@@ -112,6 +116,11 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         alone = try c.decodeIfPresent(Bool.self, forKey: .alone) ?? false
         userLimit = try c.decodeIfPresent(Bool.self, forKey: .userLimit) ?? false
         measure = try c.decodeIfPresent([Measurement].self, forKey: .measure) ?? []
+        timingDependent = try c.decodeIfPresent(String.self, forKey: .timingDependent)
+        if let timingDependent, timingDependent.allSatisfy(\.isWhitespace) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .timingDependent, in: c, debugDescription: "timingDependent must say why the verdict may flip")
+        }
         if roles.isEmpty {
             throw DecodingError.dataCorruptedError(forKey: .roles, in: c, debugDescription: "roles must not be empty")
         }
@@ -148,6 +157,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         if alone { try c.encode(alone, forKey: .alone) }
         if userLimit { try c.encode(userLimit, forKey: .userLimit) }
         if !measure.isEmpty { try c.encode(measure, forKey: .measure) }
+        try c.encodeIfPresent(timingDependent, forKey: .timingDependent)
     }
 
     /// Whether the case is meaningful when Gauntlet plays `role`.

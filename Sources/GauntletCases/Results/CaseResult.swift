@@ -250,11 +250,16 @@ public struct GauntletDetails: Hashable, Sendable, Codable {
     public var measurements: [String: String]
     /// Set when the case could not be run or judged at all (connect refused, interrupted).
     public var error: String?
+    /// Set when the target could not be reached at all (the typed fact behind `error`).
+    public var unreachable: TargetUnreachable?
+    /// Set for a case whose verdict may flip by a race RFC 6455 allows: why (from the case file).
+    public var timingDependent: String?
 
     public init(
         title: String, rfc: String, requirement: String, category: String, categoryTitle: String,
         behaviorReason: String, closeReason: String, peerViolations: [String] = [],
-        measurements: [String: String] = [:], error: String? = nil
+        measurements: [String: String] = [:], error: String? = nil, unreachable: TargetUnreachable? = nil,
+        timingDependent: String? = nil
     ) {
         self.title = title
         self.rfc = rfc
@@ -266,5 +271,7 @@ public struct GauntletDetails: Hashable, Sendable, Codable {
         self.peerViolations = peerViolations
         self.measurements = measurements
         self.error = error
+        self.unreachable = unreachable
+        self.timingDependent = timingDependent
     }
 }

@@ -25,6 +25,16 @@ public enum Judge {
     }
 
     private static func judgeConnection(_ definition: CaseDefinition, _ record: SessionRecord) -> Judgement {
+        // An unreachable target showed nothing, so no family (handshake refusals included) can
+        // pass: a refused connect is not a refused handshake.
+        if let unreachable = record.unreachable {
+            // The details (target, system message) are in the result's `error`; the reason
+            // names the kind so the two never repeat each other.
+            let why = "The case observed nothing: the target was unreachable (\(unreachable.kind.rawValue))."
+            return Judgement(
+                behavior: .failed, behaviorClose: .failed, result: "Target unreachable: \(unreachable.kind.rawValue)",
+                resultClose: "Connection was never opened", behaviorReason: why, closeReason: why)
+        }
         if definition.judge.mode == .handshake {
             return judgeRefusal(definition, record)
         }

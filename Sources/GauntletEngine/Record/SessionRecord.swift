@@ -68,6 +68,10 @@ public struct SessionRecord: Hashable, Sendable {
     public var txFrameCounts: [UInt8: Int] = [:]
     /// Why the connection or handshake failed, when it did.
     public var connectionError: String?
+    /// Set when the target could not be reached at all: every connect attempt failed, or the
+    /// run's probe found it unusable and the case was never attempted. The judge fails such a
+    /// case in every family: it observed nothing.
+    public var unreachable: TargetUnreachable?
     /// Violations in the peer's own frames (masking rule, RSV, …) with offset and RFC section.
     public var peerViolations: [String] = []
     /// Informational measurements (e.g. a server's effective limit), shown in reports.

@@ -34,8 +34,10 @@ public enum ResultBuilder {
                 category: definition.id.category, categoryTitle: definition.categoryTitle,
                 behaviorReason: judgement.behaviorReason, closeReason: judgement.closeReason,
                 peerViolations: record.peerViolations, measurements: record.measurements,
-                error: record.wasOpen || definition.judge.mode == .handshake
-                    ? nil : (record.connectionError ?? "the connection never opened")))
+                error: record.unreachable.map(\.description)
+                    ?? (record.wasOpen || definition.judge.mode == .handshake
+                        ? nil : (record.connectionError ?? "the connection never opened")),
+                unreachable: record.unreachable, timingDependent: definition.timingDependent))
     }
 }
 

@@ -9,10 +9,14 @@ public protocol CasePlayer: Sendable {
     func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord
     /// The role Gauntlet plays; cases that do not apply to it are not selected.
     var role: CaseRole { get }
+    /// Whether the peer can be reached at all, checked within `budget` seconds; `nil` = usable.
+    func probe(on group: EventLoopGroup, budget: Double) async -> TargetUnreachable?
 }
 
 extension CasePlayer {
     public var role: CaseRole { .client }
+    /// Players that cannot be probed (a client dials Gauntlet) are always assumed usable.
+    public func probe(on group: EventLoopGroup, budget: Double) async -> TargetUnreachable? { nil }
 }
 
 extension ServerTarget: CasePlayer {}
@@ -20,6 +24,14 @@ extension ServerTarget: CasePlayer {}
 /// Progress callbacks from a running suite; called from any task.
 public protocol SuiteProgress: Sendable {
     func caseFinished(_ result: CaseResult, done: Int, total: Int)
+    /// The target cannot be reached: the `remaining` cases not yet started will be recorded as
+    /// FAILED with `reason` without connecting. `afterDone` is how many cases had finished (0 =
+    /// found by the probe before the suite).
+    func targetUnreachable(_ reason: TargetUnreachable, remaining: Int, afterDone: Int)
+}
+
+extension SuiteProgress {
+    public func targetUnreachable(_ reason: TargetUnreachable, remaining: Int, afterDone: Int) {}
 }
 
 /// Runs many cases, each on its own connection.
@@ -32,12 +44,19 @@ public struct SuiteRunner: Sendable {
     public var player: any CasePlayer
     public var jobs: Int
     public var catalog: CaseCatalog
+    /// Seconds the reachability probe may take (before the suite and after a run of unanswered
+    /// cases); `nil` = never probe.
+    public var probeBudget: Double?
+    /// Consecutive cases that could not connect (or got no handshake answer) before the target
+    /// is probed again mid-run.
+    public var unansweredBeforeProbe = 3
 
-    public init(agent: String, player: any CasePlayer, jobs: Int, catalog: CaseCatalog) {
+    public init(agent: String, player: any CasePlayer, jobs: Int, catalog: CaseCatalog, probeBudget: Double? = 4) {
         self.agent = agent
         self.player = player
         self.jobs = max(1, jobs)
         self.catalog = catalog
+        self.probeBudget = probeBudget
     }
 
     /// The default concurrency: four connections per core.
@@ -54,13 +73,15 @@ public struct SuiteRunner: Sendable {
         let parallel = cases.filter { !$0.runsAlone }
         let alone = cases.filter { $0.runsAlone }
         let counter = Counter()
+        let gate = Reachability()
+        if let probeBudget, !cases.isEmpty, let down = await player.probe(on: group, budget: probeBudget) {
+            await gate.markDown(down)
+            progress?.targetUnreachable(down, remaining: cases.count, afterDone: 0)
+        }
+        let batch = Batch(group: group, progress: progress, counter: counter, gate: gate, total: cases.count)
         var results: [CaseResult] = []
-        results += await runBatch(
-            parallel, width: jobs, group: group, progress: progress, counter: counter, total: cases.count,
-            shouldStop: shouldStop)
-        results += await runBatch(
-            alone, width: 1, group: group, progress: progress, counter: counter, total: cases.count,
-            shouldStop: shouldStop)
+        results += await runBatch(parallel, width: jobs, batch, shouldStop: shouldStop)
+        results += await runBatch(alone, width: 1, batch, shouldStop: shouldStop)
         let ran = Set(results.map(\.id))
         let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })
         results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
@@ -78,29 +99,79 @@ public struct SuiteRunner: Sendable {
             judgement: judgement)
     }
 
+    /// What every batch of one run shares.
+    private struct Batch: Sendable {
+        var group: EventLoopGroup
+        var progress: (any SuiteProgress)?
+        var counter: Counter
+        var gate: Reachability
+        var total: Int
+    }
+
     private func runBatch(
-        _ cases: [CaseDefinition], width: Int, group: EventLoopGroup, progress: (any SuiteProgress)?,
-        counter: Counter, total: Int, shouldStop: @escaping @Sendable () -> Bool
+        _ cases: [CaseDefinition], width: Int, _ batch: Batch, shouldStop: @escaping @Sendable () -> Bool
     ) async -> [CaseResult] {
-        await withTaskGroup(of: CaseResult.self) { tasks in
+        await withTaskGroup(of: (CaseResult, unanswered: Bool).self) { tasks in
             var results: [CaseResult] = []
             var next = 0
-            func startNext() -> Bool {
+            // `down`: once the target is known to be gone, a case is recorded without dialling.
+            func startNext(down: TargetUnreachable?) -> Bool {
                 guard next < cases.count, !shouldStop() else { return false }
                 let definition = cases[next]
                 next += 1
-                tasks.addTask { await runOne(definition, group: group) }
+                if let down {
+                    tasks.addTask { (unreachableResult(definition, down), false) }
+                } else {
+                    tasks.addTask { await playOne(definition, group: batch.group) }
+                }
                 return true
             }
-            for _ in 0..<width where !startNext() { break }
-            while let result = await tasks.next() {
+            for _ in 0..<width {
+                if !startNext(down: await batch.gate.down) { break }
+            }
+            while let (result, unanswered) = await tasks.next() {
                 results.append(result)
-                let done = await counter.increment()
-                progress?.caseFinished(result, done: done, total: total)
-                _ = startNext()
+                let done = await batch.counter.increment()
+                batch.progress?.caseFinished(result, done: done, total: batch.total)
+                if await batch.gate.observe(unanswered: unanswered, threshold: unansweredBeforeProbe),
+                    let probeBudget
+                {
+                    // Several cases in a row reached nothing: ask once whether the target is gone.
+                    if let down = await player.probe(on: batch.group, budget: probeBudget) {
+                        await batch.gate.markDown(down)
+                        batch.progress?.targetUnreachable(
+                            down, remaining: batch.total - done - (next - results.count), afterDone: done)
+                    } else {
+                        await batch.gate.recovered()
+                    }
+                }
+                _ = startNext(down: await batch.gate.down)
             }
             return results
         }
+    }
+
+    /// Plays and judges one case, and says whether it reached nothing at all.
+    private func playOne(_ definition: CaseDefinition, group: EventLoopGroup) async -> (CaseResult, unanswered: Bool) {
+        let record = await player.play(definition, on: group)
+        let unanswered = record.unreachable != nil || (!record.wasOpen && record.wasOpenHandshakeTimeout)
+        return (build(definition, record), unanswered)
+    }
+
+    /// The result of a case never attempted because the target is unreachable; the judge
+    /// decides its verdict from the typed fact like any other record.
+    private func unreachableResult(_ definition: CaseDefinition, _ down: TargetUnreachable) -> CaseResult {
+        var record = SessionRecord(role: player.role == .client ? .client : .server)
+        record.started = Session.iso8601(.init())
+        record.unreachable = down
+        record.connectionError = down.description
+        return build(definition, record)
+    }
+
+    private func build(_ definition: CaseDefinition, _ record: SessionRecord) -> CaseResult {
+        ResultBuilder.build(
+            definition: definition, index: catalog.index(of: definition.id) ?? 0, agent: agent, record: record,
+            judgement: Judge.judge(definition, record))
     }
 }
 
@@ -109,5 +180,32 @@ private actor Counter {
     func increment() -> Int {
         value += 1
         return value
+    }
+}
+
+/// Whether the target still answers: counts consecutive cases that reached nothing and holds
+/// the reason once a probe confirmed the target is gone.
+private actor Reachability {
+    private(set) var down: TargetUnreachable?
+    private var unanswered = 0
+    private var probing = false
+
+    func markDown(_ reason: TargetUnreachable) {
+        down = reason
+        probing = false
+    }
+
+    func recovered() {
+        unanswered = 0
+        probing = false
+    }
+
+    /// Records one finished case; `true` when the caller should probe now (one probe at a time).
+    func observe(unanswered reachedNothing: Bool, threshold: Int) -> Bool {
+        guard down == nil else { return false }
+        unanswered = reachedNothing ? unanswered + 1 : 0
+        guard unanswered >= threshold, !probing else { return false }
+        probing = true
+        return true
     }
 }

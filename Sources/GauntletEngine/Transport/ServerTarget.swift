@@ -64,7 +64,7 @@ public struct ServerTarget: Sendable {
     }
 
     private func playOnce(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
-        var lastError = ""
+        var lastError: (any Error)?
         for attempt in 1...connectAttempts {
             let eventLoop = group.next()
             let promise = eventLoop.makePromise(of: SessionRecord.self)
@@ -76,7 +76,9 @@ public struct ServerTarget: Sendable {
                 // A promise that is already complete ignores this; one whose channel was never
                 // created must not leak.
                 promise.succeed(SessionRecord(role: .client))
-                lastError = "\(error)"
+                lastError = error
+                // A name that does not resolve will not resolve 200 ms later either.
+                if Self.unreachable(error, target: "").kind == .unresolvable { break }
                 if attempt < connectAttempts {
                     try? await Task.sleep(nanoseconds: UInt64(200_000_000 * attempt))
                 }
@@ -84,8 +86,10 @@ public struct ServerTarget: Sendable {
         }
         var record = SessionRecord(role: .client)
         record.started = Session.iso8601(.init())
-        record.connectionError =
-            "could not connect to \(url) after \(connectAttempts) attempt(s): \(lastError)"
+        let unreachable = Self.unreachable(
+            lastError ?? ChannelError.connectTimeout(connectTimeout), target: url.description)
+        record.unreachable = unreachable
+        record.connectionError = unreachable.description
         return record
     }
 

@@ -35,14 +35,27 @@ public enum AutobahnReport {
     public static func write(_ runs: [AgentRun], to directory: URL) throws {
         let runs = runs.sorted { $0.agent < $1.agent }
         try checkDistinctFileNames(runs)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         for run in runs {
             for result in run.results {
-                let data = try encoder.encode(result) + Data("\n".utf8)
-                try AtomicFile.write(data, named: reportFileName(agent: run.agent, id: result.id), in: directory)
+                try writeCase(result, agent: run.agent, to: directory)
             }
         }
+        try writeIndex(runs, to: directory)
+    }
+
+    /// Writes one case's report file, atomically.
+    public static func writeCase(_ result: CaseResult, agent: String, to directory: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(result) + Data("\n".utf8)
+        try AtomicFile.write(data, named: reportFileName(agent: agent, id: result.id), in: directory)
+    }
+
+    /// Rewrites `index.json` and the run manifest for `runs`, each atomically: a reader (or a
+    /// SIGKILL) never sees half a file. Case files must already be on disk.
+    public static func writeIndex(_ runs: [AgentRun], to directory: URL) throws {
+        let runs = runs.sorted { $0.agent < $1.agent }
+        try checkDistinctFileNames(runs)
         try AtomicFile.write(indexJSON(runs).rendered(), named: "index.json", in: directory)
         try AtomicFile.write(manifestJSON(runs).rendered(), named: runManifestName, in: directory)
     }

@@ -124,7 +124,7 @@ public struct Evaluation: Sendable {
         let verdicts = "\(result.behavior.rawValue) / \(result.behaviorClose.rawValue)"
         if skipped { return make(.skipped, "excluded by a skip pattern") }
         // A case that could not be judged at all (connect refused…) is never a pass.
-        let passes = result.gauntlet.error == nil && policy.passes(result.behavior, result.behaviorClose)
+        let passes = policy.passes(result)
         let failure = Self.failureSentence(result, policy: policy)
 
         guard let entry else {
@@ -168,6 +168,9 @@ public struct Evaluation: Sendable {
         }
         if !policy.acceptsClose(result.behaviorClose) {
             parts.append("behaviorClose \(result.behaviorClose.rawValue): \(result.gauntlet.closeReason)")
+        }
+        if !parts.isEmpty, let timing = result.gauntlet.timingDependent {
+            parts.append("timing-dependent: \(timing)")
         }
         return parts.isEmpty ? "passes policy \(policy.rawValue)" : parts.joined(separator: "; ")
     }

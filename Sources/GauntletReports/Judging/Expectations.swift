@@ -142,7 +142,7 @@ public struct Expectations: Hashable, Sendable {
         let reason = "baseline \(formatter.string(from: date))"
 
         func section(_ run: AgentRun) -> OrderedJSON {
-            let failing = run.results.sorted { $0.id < $1.id }.filter { !policy.passes($0.behavior, $0.behaviorClose) }
+            let failing = run.results.sorted { $0.id < $1.id }.filter { !policy.passes($0) }
             return .object(
                 failing.map { result in
                     (

@@ -27,6 +27,14 @@ public enum Policy: String, CaseIterable, Sendable {
         acceptsBehavior(behavior) && acceptsClose(close)
     }
 
+    /// Whether a case passes under this policy: THE pass rule. The progress line, ``Evaluation``
+    /// (and through it every summary and report), `report diff` and `report baseline` all call
+    /// this one function, so they can never disagree. A case that could not be judged at all
+    /// (`gauntlet.error`: connect refused, target unreachable) never passes, whatever its verdicts.
+    public func passes(_ result: CaseResult) -> Bool {
+        result.gauntlet.error == nil && passes(result.behavior, result.behaviorClose)
+    }
+
     /// Whether `behavior` alone is acceptable under this policy.
     public func acceptsBehavior(_ behavior: Behavior) -> Bool {
         switch (self, behavior) {

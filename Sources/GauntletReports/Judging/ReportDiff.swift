@@ -36,6 +36,11 @@ public struct ReportDiff: Sendable {
     public var improvements: [Change] = []
     /// Verdicts changed but the pass/fail status under the policy did not.
     public var changed: [Change] = []
+    /// Timing-dependent cases (``GauntletDetails/timingDependent``) whose verdicts moved within
+    /// a race RFC 6455 allows (``isTimingFlip(_:_:)``), as between two of Autobahn's own runs of
+    /// one server.
+    /// Shown on their own and never counted as regressions or improvements.
+    public var timingFlips: [Change] = []
     /// Ran now, did not run (or did not exist) before.
     public var added: [Change] = []
     /// Ran before, did not run now.
@@ -49,7 +54,11 @@ public struct ReportDiff: Sendable {
     public var hasRegressions: Bool { !regressions.isEmpty }
 
     /// Compares two runs case by case.
-    public static func compare(old: [AgentRun], new: [AgentRun], policy: Policy) -> ReportDiff {
+    /// - Parameter timingDependent: ids of cases known to be timing-dependent (from the
+    ///   catalog), for runs whose files do not say so themselves (Autobahn's own reports).
+    public static func compare(
+        old: [AgentRun], new: [AgentRun], policy: Policy, timingDependent: Set<CaseID> = []
+    ) -> ReportDiff {
         var diff = ReportDiff(policy: policy)
         for (oldRun, newRun) in pairs(old: old, new: new) {
             let before = Dictionary(oldRun?.results.map { ($0.id, $0) } ?? [], uniquingKeysWith: { a, _ in a })
@@ -63,9 +72,18 @@ public struct ReportDiff: Sendable {
                 switch (was, now) {
                 case (nil, _?): diff.added.append(change)
                 case (_?, nil): diff.removed.append(change)
-                case (let was?, let now?) where was != now:
-                    let passedBefore = policy.passes(was.behavior, was.behaviorClose)
-                    let passesNow = policy.passes(now.behavior, now.behaviorClose)
+                case (let was?, let now?)
+                where was != now || policy.passes(before[id]!) != policy.passes(after[id]!):
+                    let racy =
+                        timingDependent.contains(id) || before[id]?.gauntlet.timingDependent != nil
+                        || after[id]?.gauntlet.timingDependent != nil
+                    if racy && was != now && isTimingFlip(was, now) {
+                        diff.timingFlips.append(change)
+                        continue
+                    }
+                    // The one pass rule (errors included), on the results themselves.
+                    let passedBefore = before[id].map(policy.passes) ?? false
+                    let passesNow = after[id].map(policy.passes) ?? false
                     switch (passedBefore, passesNow) {
                     case (true, false): diff.regressions.append(change)
                     case (false, true): diff.improvements.append(change)
@@ -76,6 +94,16 @@ public struct ReportDiff: Sendable {
             }
         }
         return diff
+    }
+
+    /// The races a timing-dependent case allows: `behavior` OK ↔ NON-STRICT (did the peer echo
+    /// before failing?) and `behaviorClose` OK ↔ FAILED BY CLIENT (did its close arrive before the
+    /// tester dropped TCP?). Anything else (FAILED, UNCLEAN, WRONG CODE) is a real change.
+    static func isTimingFlip(_ was: Verdicts, _ now: Verdicts) -> Bool {
+        let behaviors: Set<Behavior> = [.ok, .nonStrict]
+        let closes: Set<CloseBehavior> = [.ok, .failedByClient]
+        return behaviors.contains(was.behavior) && behaviors.contains(now.behavior)
+            && closes.contains(was.behaviorClose) && closes.contains(now.behaviorClose)
     }
 
     private static func verdicts(_ result: CaseResult) -> Verdicts {
@@ -108,11 +136,13 @@ public struct ReportDiff: Sendable {
         section("Regressions", regressions)
         section("Improvements", improvements)
         section("Changed verdicts", changed)
+        section("Timing-dependent flips, not regressions", timingFlips)
         section("Added", added)
         section("Removed", removed)
         if lines.isEmpty { return "No changes (policy \(policy.rawValue)).\n" }
         lines.append(
             "\(regressions.count) regressions, \(improvements.count) improvements, \(changed.count) changed, "
+                + (timingFlips.isEmpty ? "" : "\(timingFlips.count) timing-dependent flips, ")
                 + "\(added.count) added, \(removed.count) removed (policy \(policy.rawValue))")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -55,7 +55,7 @@ extension FailureDetail {
             expected: "\(entry.acceptedDescription) as listed in the expectations file (\(entry.reason))",
             actual: judged.outcome == .unexpectedPass ? "\(verdicts), which passes policy \(policy.rawValue)" : verdicts
         )
-        let policyFails = result.gauntlet.error != nil || !policy.passes(result.behavior, result.behaviorClose)
+        let policyFails = !policy.passes(result)
         return [listing] + (policyFails ? details(for: result, policy: policy) : [])
     }
 }

@@ -27,8 +27,23 @@ public enum TerminalSummary {
         let failing = evaluation.cases.filter { $0.outcome.failsRun }
         if !failing.isEmpty {
             out += style.red(style.bold("Failed (\(failing.count))")) + "\n\n"
-            for judged in failing {
+            // Cases recorded without running because the target was gone share one reason:
+            // one line for all of them, not a block each.
+            let unreachable = failing.filter { $0.result?.gauntlet.unreachable != nil && $0.outcome == .fail }
+            for judged in failing where !unreachable.contains(judged) {
                 out += caseBlock(judged, policy: policy, reportDirectory: reportDirectory, style: style) + "\n"
+            }
+            var reasons: [String] = []
+            for reason in unreachable.compactMap({ $0.result?.gauntlet.unreachable?.description })
+            where !reasons.contains(reason) {
+                reasons.append(reason)
+            }
+            for reason in reasons {
+                let group = unreachable.filter { $0.result?.gauntlet.unreachable?.description == reason }
+                let first = group[0].id.rawValue
+                let span = group.count == 1 ? first : "\(first) … \(group[group.count - 1].id.rawValue)"
+                out += style.red("✗") + " \(group.count) cases (\(span)) FAILED: "
+                out += TerminalText.sanitized(reason) + "\n\n"
             }
         }
         if verbose {
@@ -97,6 +112,10 @@ public enum TerminalSummary {
         for detail in FailureDetail.details(for: judged, policy: policy) {
             out += "    Expected: \(TerminalText.sanitized(detail.expected))\n"
             out += "    Actual:   \(TerminalText.sanitized(detail.actual))\n"
+        }
+        if let timing = details?.timingDependent {
+            // Said next to the failure so nobody chases a race RFC 6455 allows as a bug.
+            out += "    Timing-dependent: \(TerminalText.sanitized(timing))\n"
         }
         if let reportDirectory, judged.result != nil {
             let page = reportDirectory.appendingPathComponent(
