@@ -48,7 +48,7 @@ public enum AutobahnReport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(result) + Data("\n".utf8)
-        try AtomicFile.write(data, named: reportFileName(agent: agent, id: result.id), in: directory)
+        try AtomicFile.replace(data, named: reportFileName(agent: agent, id: result.id), in: directory)
     }
 
     /// Rewrites `index.json` and the run manifest for `runs`, each atomically: a reader (or a
@@ -115,20 +115,22 @@ public enum AutobahnReport {
         .object(
             runs.map { run in
                 let rows = run.results.sorted { $0.id < $1.id }.map { result -> (key: String, value: OrderedJSON) in
-                    let entry = indexEntry(for: result, agent: run.agent)
-                    return (
-                        result.id.rawValue,
-                        .object([
-                            ("behavior", .string(entry.behavior.rawValue)),
-                            ("behaviorClose", .string(entry.behaviorClose.rawValue)),
-                            ("duration", .int(entry.duration)),
-                            ("remoteCloseCode", entry.remoteCloseCode.map(OrderedJSON.int) ?? .null),
-                            ("reportfile", .string(entry.reportfile)),
-                        ])
-                    )
+                    (result.id.rawValue, indexRow(for: result, agent: run.agent))
                 }
                 return (run.agent, .object(rows))
             })
+    }
+
+    /// One agent's `index.json` row for `result`.
+    static func indexRow(for result: CaseResult, agent: String) -> OrderedJSON {
+        let entry = indexEntry(for: result, agent: agent)
+        return .object([
+            ("behavior", .string(entry.behavior.rawValue)),
+            ("behaviorClose", .string(entry.behaviorClose.rawValue)),
+            ("duration", .int(entry.duration)),
+            ("remoteCloseCode", entry.remoteCloseCode.map(OrderedJSON.int) ?? .null),
+            ("reportfile", .string(entry.reportfile)),
+        ])
     }
 
     /// The `index.json` row Autobahn writes for a result.
@@ -139,17 +141,16 @@ public enum AutobahnReport {
     }
 
     private static func manifestJSON(_ runs: [AgentRun]) -> OrderedJSON {
-        .object(
-            runs.map { run in
-                (
-                    run.agent,
-                    .object([
-                        ("notRun", .array(run.notRun.sorted().map { .string($0.rawValue) })),
-                        ("url", run.url.map(OrderedJSON.string) ?? .null),
-                        ("finished", .bool(run.notRun.isEmpty)),
-                    ])
-                )
-            })
+        .object(runs.map { run in (run.agent, manifestEntry(notRun: run.notRun.sorted(), url: run.url)) })
+    }
+
+    /// One agent's `gauntlet-run.json` entry; `notRun` already in numeric order.
+    static func manifestEntry(notRun: [CaseID], url: String?) -> OrderedJSON {
+        .object([
+            ("notRun", .array(notRun.map { .string($0.rawValue) })),
+            ("url", url.map(OrderedJSON.string) ?? .null),
+            ("finished", .bool(notRun.isEmpty)),
+        ])
     }
 
     // MARK: - Reading

@@ -8,17 +8,27 @@ import Synchronization
 /// manifest are rewritten atomically to list it. A SIGKILL or a second SIGINT therefore leaves
 /// a directory that `gauntlet report` and Autobahn tools read, with every finished case in it
 /// and the unfinished ones listed as not run.
+///
+/// Only each case's small index row is kept, not its result: the index is rewritten after every
+/// case, and re-sorting or copying hundreds of full results each time made a 358-case run that
+/// never reached its target take seconds of CPU.
 public final class LiveReport: Sendable {
-    private struct State {
-        /// Agent → its run so far (`notRun` = selected cases without a result yet).
-        var runs: [String: AgentRun] = [:]
-        var firstError: String?
-    }
-
     /// A live write failed (disk full, directory removed…); the message is the system's.
     public struct WriteError: Error, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+    }
+
+    private struct Agent {
+        var url: String?
+        /// Selected cases in numeric id order.
+        var order: [CaseID]
+        var rows: [CaseID: OrderedJSON] = [:]
+    }
+
+    private struct State {
+        var agents: [String: Agent] = [:]
+        var firstError: String?
     }
 
     public let directory: URL
@@ -31,7 +41,7 @@ public final class LiveReport: Sendable {
     /// Declares an agent's run before its first case: it appears in the manifest at once.
     public func begin(agent: String, url: String?, selected: [CaseID]) {
         state.withLock { state in
-            state.runs[agent] = AgentRun(agent: agent, url: url, results: [], notRun: selected)
+            state.agents[agent] = Agent(url: url, order: selected.sorted())
             flushIndex(&state)
         }
     }
@@ -45,10 +55,14 @@ public final class LiveReport: Sendable {
                 if state.firstError == nil { state.firstError = "\(error)" }
                 return
             }
-            var run = state.runs[agent] ?? AgentRun(agent: agent, url: nil, results: [], notRun: [])
-            run.results.append(result)
-            run.notRun.removeAll { $0 == result.id }
-            state.runs[agent] = run
+            if state.agents[agent] == nil { state.agents[agent] = Agent(url: nil, order: []) }
+            if state.agents[agent]?.rows[result.id] == nil, state.agents[agent]?.order.contains(result.id) == false {
+                state.agents[agent]?.order.append(result.id)
+                state.agents[agent]?.order.sort()
+            }
+            // Rendered once at its depth in index.json (agent → case → row).
+            state.agents[agent]?.rows[result.id] = .preRendered(
+                AutobahnReport.indexRow(for: result, agent: agent).fragment(indent: 2))
             flushIndex(&state)
         }
     }
@@ -58,14 +72,26 @@ public final class LiveReport: Sendable {
     public func finish(_ runs: [AgentRun]) throws {
         try state.withLock { state in
             if let message = state.firstError { throw WriteError(message: message) }
-            for run in runs { state.runs[run.agent] = run }
-            try AutobahnReport.writeIndex(Array(state.runs.values), to: directory)
+            try AutobahnReport.writeIndex(runs, to: directory)
         }
     }
 
     private func flushIndex(_ state: inout State) {
+        let agents = state.agents.sorted { $0.key < $1.key }
+        let index = OrderedJSON.object(
+            agents.map { name, agent in
+                (name, .object(agent.order.compactMap { id in agent.rows[id].map { (id.rawValue, $0) } }))
+            })
+        let manifest = OrderedJSON.object(
+            agents.map { name, agent in
+                (
+                    name,
+                    AutobahnReport.manifestEntry(notRun: agent.order.filter { agent.rows[$0] == nil }, url: agent.url)
+                )
+            })
         do {
-            try AutobahnReport.writeIndex(Array(state.runs.values), to: directory)
+            try AtomicFile.replace(index.rendered(), named: "index.json", in: directory)
+            try AtomicFile.replace(manifest.rendered(), named: AutobahnReport.runManifestName, in: directory)
         } catch {
             if state.firstError == nil { state.firstError = "\(error)" }
         }

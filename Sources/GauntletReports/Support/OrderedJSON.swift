@@ -17,6 +17,18 @@ indirect enum OrderedJSON: Equatable {
         lhs.rendered() == rhs.rendered()
     }
 
+    /// Text already rendered by ``fragment(indent:)`` at the depth where it is inserted; lets
+    /// a writer that rewrites a large document often (the live `index.json`) render each
+    /// unchanged part once.
+    case preRendered(String)
+
+    /// This value rendered as it would appear at nesting depth `indent`, without a newline.
+    func fragment(indent: Int) -> String {
+        var out = ""
+        write(into: &out, indent: indent)
+        return out
+    }
+
     /// Pretty text with two-space indentation and a trailing newline at top level.
     func rendered() -> String {
         var out = ""
@@ -32,6 +44,7 @@ indirect enum OrderedJSON: Equatable {
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
         case .string(let value): out += Self.quoted(value)
+        case .preRendered(let text): out += text
         case .array(let items):
             guard !items.isEmpty else {
                 out += "[]"
