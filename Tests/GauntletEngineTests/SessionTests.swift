@@ -72,6 +72,7 @@ struct SessionTests {
         #expect(result.behavior == .failed)
         #expect(result.behaviorClose == .failed)
         #expect(result.gauntlet.error?.contains("after 2 attempt(s)") == true)
+        #expect(result.gauntlet.unreachable?.kind == .refused)
     }
 
     @Test("verdicts do not depend on --jobs")

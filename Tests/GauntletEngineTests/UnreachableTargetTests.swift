@@ -38,10 +38,9 @@ struct UnreachableTargetTests {
         let target = try ServerTarget(url: TargetURL(parsing: "ws://127.0.0.1:1/"))
         let runner = SuiteRunner(agent: "a", player: target, jobs: 4, catalog: catalog)
         let progress = Announcements()
-        let clock = ContinuousClock()
-        let started = clock.now
         let run = await runner.run(catalog.cases, group: group, progress: progress)
-        #expect(clock.now - started < .seconds(10))
+        // No time bound here: in-process tests share two cooperative threads with the whole
+        // suite; the binary-level tests (FirstHourTests) assert the wall-clock bound.
         #expect(run.notRun.isEmpty)
         #expect(!run.results.isEmpty)
         #expect(run.results.allSatisfy { $0.gauntlet.unreachable?.kind == .refused && $0.behavior == .failed })

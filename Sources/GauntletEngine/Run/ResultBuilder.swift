@@ -34,7 +34,7 @@ public enum ResultBuilder {
                 category: definition.id.category, categoryTitle: definition.categoryTitle,
                 behaviorReason: judgement.behaviorReason, closeReason: judgement.closeReason,
                 peerViolations: record.peerViolations, measurements: record.measurements,
-                error: record.unreachable.map(\.description)
+                error: record.unreachable.map { record.connectionError ?? $0.description }
                     ?? (record.wasOpen || definition.judge.mode == .handshake
                         ? nil : (record.connectionError ?? "the connection never opened")),
                 unreachable: record.unreachable, timingDependent: definition.timingDependent))

@@ -89,7 +89,7 @@ public struct ServerTarget: Sendable {
         let unreachable = Self.unreachable(
             lastError ?? ChannelError.connectTimeout(connectTimeout), target: url.description)
         record.unreachable = unreachable
-        record.connectionError = unreachable.description
+        record.connectionError = "\(unreachable.description), after \(connectAttempts) attempt(s)"
         return record
     }
 

@@ -49,9 +49,8 @@ extension ServerTarget {
     static func unreachable(_ error: any Error, target: String) -> TargetUnreachable {
         if let error = error as? NIOConnectionError {
             if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
-                return TargetUnreachable(
-                    kind: .unresolvable, target: target,
-                    detail: "\(error.host): " + "\(error.dnsAError ?? error.dnsAAAAError!)")
+                // The resolver's own text repeats host and port already in the target.
+                return TargetUnreachable(kind: .unresolvable, target: target, detail: "")
             }
             if let first = error.connectionErrors.first { return unreachable(first.error, target: target) }
         }
@@ -64,8 +63,8 @@ extension ServerTarget {
                 kind: .connectTimeout, target: target,
                 detail: "no answer within \(Self.seconds(Double(after.nanoseconds) / 1e9))")
         }
-        if let error = error as? SocketAddressError {
-            return TargetUnreachable(kind: .unresolvable, target: target, detail: "\(error)")
+        if error is SocketAddressError {
+            return TargetUnreachable(kind: .unresolvable, target: target, detail: "")
         }
         return TargetUnreachable(kind: .connectFailed, target: target, detail: "\(error)")
     }
