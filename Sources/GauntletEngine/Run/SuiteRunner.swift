@@ -51,7 +51,7 @@ public struct SuiteRunner: Sendable {
     /// is probed again mid-run.
     public var unansweredBeforeProbe = 3
 
-    public init(agent: String, player: any CasePlayer, jobs: Int, catalog: CaseCatalog, probeBudget: Double? = 4) {
+    public init(agent: String, player: any CasePlayer, jobs: Int, catalog: CaseCatalog, probeBudget: Double? = 3) {
         self.agent = agent
         self.player = player
         self.jobs = max(1, jobs)

@@ -15,7 +15,7 @@ extension ServerTarget {
     /// Run once before a suite (and again when cases start failing to connect), so that an
     /// unusable target ends the run in seconds with one reason instead of failing every case
     /// after its own connect retries and timeouts.
-    public func probe(on group: EventLoopGroup, budget: Double = 4) async -> TargetUnreachable? {
+    public func probe(on group: EventLoopGroup, budget: Double = 3) async -> TargetUnreachable? {
         var probe = self
         probe.connectAttempts = 1
         probe.connectTimeout = .milliseconds(Int64(budget * 1000))
