@@ -30,7 +30,8 @@ struct CasesCommand: ParsableCommand {
             // With a role, the leading number is the one fuzzingserver drivers use (1-based).
             let number = role == nil ? "" : "\(offset + 1)\t"
             print(
-                "\(number)\(definition.id)\t§\(definition.rfc)\t\(definition.requirement.rawValue)\t\(definition.title)")
+                "\(number)\(definition.id)\t§\(definition.rfc)\t\(definition.requirement.rawValue)\t\(definition.title)"
+            )
         }
         print("\(selected.count) cases" + (role.map { " for Gauntlet in the \($0.rawValue) role" } ?? ""))
     }

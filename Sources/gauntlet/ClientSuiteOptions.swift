@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GauntletCases
 import GauntletEngine
+import GauntletReports
 
 /// The options `serve` and `test-client` share: which cases, where reports go, how to judge.
 struct ClientSuiteOptions: ParsableArguments {
@@ -84,7 +85,8 @@ struct ClientPlan: Sendable {
                 listen = (address.host, address.port)
                 if address.secure, certificate == nil {
                     guard let cert = spec.cert, let specKey = spec.key else {
-                        throw UsageError("spec \(path): a wss:// url needs \"cert\" and \"key\" (or --tls-cert/--tls-key)")
+                        throw UsageError(
+                            "spec \(path): a wss:// url needs \"cert\" and \"key\" (or --tls-cert/--tls-key)")
                     }
                     certificate = cert
                     key = specKey

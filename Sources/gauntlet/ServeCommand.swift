@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         reporter.attach(server)
         print("gauntlet serve: \(plan.cases.count) cases on \(server.url) (reports in \(plan.outdir.path))")
-        fflush(stdout)
+        fflush(nil)  // the banner must reach a pipe at once: scripts wait for it
 
         let stop = StopSignal()
         let stopped = AsyncStream<Void> { continuation in

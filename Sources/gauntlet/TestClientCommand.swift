@@ -40,7 +40,9 @@ struct TestClientCommand: AsyncParsableCommand {
     var command: [String] = []
 
     func validate() throws {
-        if command.isEmpty { throw ValidationError("give the driver command after --, e.g. -- python3 driver.py {url}") }
+        if command.isEmpty {
+            throw ValidationError("give the driver command after --, e.g. -- python3 driver.py {url}")
+        }
         if idleTimeout <= 0 { throw ValidationError("--idle-timeout must be positive") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }

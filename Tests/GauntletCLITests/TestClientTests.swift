@@ -153,7 +153,9 @@ extension CLITests {
             #expect(index[agent]?.count == 7)
             let files = try FileManager.default.contentsOfDirectory(atPath: reports.path)
             #expect(files.contains("x_img_src_y_case_1_1_1.json"))
-            #expect(!FileManager.default.fileExists(atPath: outdir.deletingLastPathComponent().appendingPathComponent("x").path))
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: outdir.deletingLastPathComponent().appendingPathComponent("x").path))
             let html = try String(contentsOf: reports.appendingPathComponent("index.html"), encoding: .utf8)
             #expect(!html.contains("<img src=y>"))
         }

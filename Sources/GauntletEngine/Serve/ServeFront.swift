@@ -83,14 +83,16 @@ final class ServeFront: ChannelInboundHandler {
             else {
                 let reason = "no case \(number): choose 1...\(serve.configuration.cases.count)"
                 serve.delegate.log("runCase refused for agent \(LogText.clean(agent)): \(reason)")
-                control(context: context, request: request, messages: [], code: CloseCode.policyViolation, reason: reason)
+                control(
+                    context: context, request: request, messages: [], code: CloseCode.policyViolation, reason: reason)
                 return
             }
             let definition = serve.configuration.cases[number - 1]
             guard serve.configuration.selects(definition, for: agent) else {
                 let reason = "case \(definition.id) is excluded for this agent (exclude-agent-cases)"
                 serve.delegate.log("runCase refused for agent \(LogText.clean(agent)): \(reason)")
-                control(context: context, request: request, messages: [], code: CloseCode.policyViolation, reason: reason)
+                control(
+                    context: context, request: request, messages: [], code: CloseCode.policyViolation, reason: reason)
                 return
             }
             play(context: context, definition: definition, number: number, agent: agent)
@@ -103,7 +105,8 @@ final class ServeFront: ChannelInboundHandler {
                 refuse(context: context, request: request, reason: "no case \(number): choose 1...\(caseCount)")
                 return
             }
-            let info = "{\"id\": \(JSONValue.quoted(definition.id.rawValue)), \"description\": \(JSONValue.quoted(definition.title))}"
+            let info =
+                "{\"id\": \(JSONValue.quoted(definition.id.rawValue)), \"description\": \(JSONValue.quoted(definition.title))}"
             control(context: context, request: request, messages: [info], code: CloseCode.normal, reason: "")
         case .caseStatus(let number, let agent):
             guard let definition = selectedCase(number) else {
@@ -245,7 +248,9 @@ final class ServeFront: ChannelInboundHandler {
         state = .done
         var head = "HTTP/1.1 \(status) \(reason)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if !headers.contains(where: { $0.0 == "Content-Type" }) { head += "Content-Type: text/plain; charset=utf-8\r\n" }
+        if !headers.contains(where: { $0.0 == "Content-Type" }) {
+            head += "Content-Type: text/plain; charset=utf-8\r\n"
+        }
         head += "Content-Length: \(length ?? body.utf8.count)\r\nConnection: close\r\n\r\n"
         var buffer = context.channel.allocator.buffer(capacity: head.utf8.count + body.utf8.count)
         buffer.writeString(head)
