@@ -48,7 +48,10 @@ func openWebSocket(_ base: BaseURL, path: String, echo: Bool, group: EventLoopGr
                 headers.add(name: "Content-Length", value: "0")
                 let sender = RequestSender(
                     head: HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers))
+                // The server's first frames can share a TCP segment with its 101 response:
+                // forward them to the WebSocket handlers instead of dropping them.
                 try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                    leftOverBytesStrategy: .forwardBytes,
                     withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
                 try channel.pipeline.syncOperations.addHandler(sender)
             }

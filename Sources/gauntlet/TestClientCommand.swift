@@ -79,7 +79,8 @@ struct TestClientCommand: AsyncParsableCommand {
         let agents = server.results.agents.isEmpty ? [agent] : server.results.agents
         var missing = 0
         for name in agents {
-            missing += server.recordNotPlayed(agent: name, reason: "the client never ran this case: the driver \(ending.reason)")
+            missing += server.recordNotPlayed(
+                agent: name, reason: "the client never ran this case: the driver \(ending.reason)")
         }
         if missing > 0 {
             reporter.log("\(missing) case(s) were never run (the driver \(ending.reason)); recorded as FAILED")

@@ -109,6 +109,18 @@ extension CLITests {
             #expect(cases.values.filter { $0["behavior"] as? String == "OK" }.count == 3)
         }
 
+        @Test("the README's Swift driver (swift-nio) passes the framing and ping cases", .timeLimit(.minutes(2)))
+        func nioDriverPasses() async throws {
+            let driver = GauntletBinary.url.deletingLastPathComponent().appendingPathComponent("nio-client-driver")
+            let outdir = try GauntletBinary.temporaryDirectory()
+            let outcome = try await GauntletBinary.run([
+                "test-client", "--outdir", outdir.path, "--cases", "1.*,2.*", "--", driver.path, "{url}", "nio",
+            ])
+            #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
+            let cases = try #require(try Self.index(outdir)["nio"])
+            #expect(cases.count == 27)
+        }
+
         @Test("a driver that cannot be started is a usage error (64)")
         func missingDriver() async throws {
             let outdir = try GauntletBinary.temporaryDirectory()
