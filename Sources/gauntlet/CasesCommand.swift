@@ -20,7 +20,19 @@ struct CasesCommand: ParsableCommand {
         for definition in selected {
             print("\(definition.id)\t§\(definition.rfc)\t\(definition.requirement.rawValue)\t\(definition.title)")
         }
-        print("\(selected.count) cases")
+        print(Self.countLine(selected))
+    }
+
+    /// Why `gauntlet test URL` runs fewer cases than this list shows: the list holds every
+    /// case for both roles, `test` runs those for Gauntlet as the client, and the `userLimit`
+    /// cases only when `--max-message` declares the server's limit.
+    static func countLine(_ selected: [CaseDefinition]) -> String {
+        let clientRole = selected.filter { $0.applies(to: .client) }
+        let serverOnly = selected.count - clientRole.count
+        let needLimit = clientRole.filter(\.userLimit).count
+        return "\(selected.count) cases; `gauntlet test URL` runs \(clientRole.count - needLimit) of them "
+            + "(\(serverOnly) apply only when Gauntlet is the server testing a client, \(needLimit) only with "
+            + "--max-message)"
     }
 }
 
