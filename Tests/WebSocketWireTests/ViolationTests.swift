@@ -230,7 +230,7 @@ struct ViolationTests {
 struct UTF8PositionTests {
     @Test("a bad octet in the second fragment is numbered within the message, not the stream")
     func positionInFragmentedMessage() {
-        let first = Array("κόσμε".utf8)  // 11 valid octets
+        let first = hexBytes("cebae1bdb9cf83cebcceb5")  // Autobahn's κόσμε: 11 valid octets
         let wire = encoded(
             Frame(opcode: .text, fin: false, maskKey: exampleKey, payload: ByteBuffer(bytes: first)),
             Frame(opcode: .ping, maskKey: exampleKey, payload: ByteBuffer(bytes: [1, 2])),
