@@ -10,7 +10,9 @@ struct MarkdownReportTests {
     func layout() {
         let run = sampleRun()
         let markdown = MarkdownReport.render(runs: [run], evaluation: Evaluation(runs: [run], policy: .standard))
-        #expect(markdown.hasPrefix("## Gauntlet: failed (policy `standard`)\n\n**6 passed, 1 failed, 1 skipped, 1 not run**\n"))
+        #expect(
+            markdown.hasPrefix(
+                "## Gauntlet: failed (policy `standard`)\n\n**6 passed, 1 failed, 1 skipped, 1 not run**\n"))
         #expect(markdown.contains("| test-agent | 1 Framing | 3 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"))
         #expect(markdown.contains("| test-agent | 6 UTF-8 Handling | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 0 |"))
         #expect(markdown.contains("| test-agent | 7 Close Handling | 0 | 0 | 1 | 0 | 1 | 0 | 0 | 0 |"))
