@@ -33,7 +33,23 @@ struct CasesCommand: ParsableCommand {
                 "\(number)\(definition.id)\t§\(definition.rfc)\t\(definition.requirement.rawValue)\t\(definition.title)"
             )
         }
-        print("\(selected.count) cases" + (role.map { " for Gauntlet in the \($0.rawValue) role" } ?? ""))
+        if let role {
+            print("\(selected.count) cases for Gauntlet in the \(role.rawValue) role")
+        } else {
+            print(Self.countLine(selected))
+        }
+    }
+
+    /// Why `gauntlet test URL` runs fewer cases than this list shows: the list holds every
+    /// case for both roles, `test` runs those for Gauntlet as the client, and the `userLimit`
+    /// cases only when `--max-message` declares the server's limit.
+    static func countLine(_ selected: [CaseDefinition]) -> String {
+        let clientRole = selected.filter { $0.applies(to: .client) }
+        let serverOnly = selected.count - clientRole.count
+        let needLimit = clientRole.filter(\.userLimit).count
+        return "\(selected.count) cases; `gauntlet test URL` runs \(clientRole.count - needLimit) of them "
+            + "(\(serverOnly) apply only when Gauntlet is the server testing a client, \(needLimit) only with "
+            + "--max-message)"
     }
 }
 

@@ -33,7 +33,7 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Agent name for the reports (default: derived from the URL).")
     var agent: String?
 
-    @Option(help: "Directory for the reports.")
+    @Option(help: "Directory for the reports. (default: reports/servers, or the --spec file's outdir)")
     var outdir: String?
 
     @Option(help: "Cases run concurrently (default: cores × 4). The limits family always runs alone.")

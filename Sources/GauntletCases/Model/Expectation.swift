@@ -36,8 +36,9 @@ public enum ExpectedEvent: Hashable, Sendable, Codable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .message(let payload, let binary): return "\(binary ? "binary" : "text") message \(payload)"
-        case .pong(let payload): return "pong \(payload)"
+        case .message(let payload, let binary):
+            return "\(binary ? "binary" : "text") message \(ReadablePayload.text(payload))"
+        case .pong(let payload): return "pong \(ReadablePayload.text(payload))"
         case .timeout(let tag): return "timeout \(tag)"
         }
     }

@@ -35,9 +35,9 @@ public enum ReceivedEvent: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .message(let bytes, let binary):
-            return "\(binary ? "binary" : "text") message of \(bytes.count) octets"
-                + " (\(AutobahnRendering.payload(bytes.prefix(32))))"
-        case .pong(let bytes): return "pong (\(AutobahnRendering.payload(bytes)))"
+            // Same words as `ExpectedEvent`, so an expected and a received event compare at a glance.
+            return "\(binary ? "binary" : "text") message \(ReadablePayload.text(bytes))"
+        case .pong(let bytes): return "pong \(ReadablePayload.text(bytes))"
         case .timeout(let tag): return "timeout \(tag)"
         }
     }
@@ -78,7 +78,8 @@ public struct SessionRecord: Hashable, Sendable {
     public var healthCheck: HealthCheckOutcome?
     public var httpRequest = ""
     public var httpResponse = ""
-    /// Milliseconds from the end of the opening handshake to TCP close (0 if it never opened).
+    /// Milliseconds from the end of the opening handshake to TCP close; from the TCP connection
+    /// when the handshake never completed (0 only when TCP never connected).
     public var durationMilliseconds = 0
     /// Wall-clock start of the case, ISO 8601 UTC with milliseconds.
     public var started = ""
