@@ -91,7 +91,7 @@ let deflateParameterErrorCases: [(String, DeflateNegotiationError.Reason)] = [
         .duplicateParameter("server_no_context_takeover")
     ),
     (
-        "permessage-deflate; client_max_window_bits; client_max_window_bits=10",
+        "permessage-deflate; client_max_window_bits=9; client_max_window_bits=10",
         .duplicateParameter("client_max_window_bits")
     ),
     (

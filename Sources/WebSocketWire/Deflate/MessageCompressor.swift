@@ -45,6 +45,15 @@ public final class MessageCompressor {
     public func compress(_ message: ByteBuffer, into output: inout ByteBuffer) throws(DeflateError) {
         let start = output.writerIndex
         try deflate(message, flush: Z_SYNC_FLUSH, into: &output)
+        if output.writerIndex == start {
+            // An empty message right after a sync flush: zlib has nothing to do (Z_BUF_ERROR)
+            // and writes nothing. The stream is byte-aligned, so the message is the first octet
+            // of the empty stored block a flush would write (BFINAL 0, BTYPE 00), whose
+            // 00 00 ff ff the receiver restores — the same single 00 a fresh stream produces.
+            output.writeInteger(UInt8(0))
+            if noContextTakeover { zlib.reset() }
+            return
+        }
         // A sync flush always ends in the empty stored block's LEN/NLEN: 00 00 ff ff.
         guard output.writerIndex - start >= 4,
             output.getBytes(at: output.writerIndex - 4, length: 4) == [0, 0, 0xFF, 0xFF]
