@@ -4,12 +4,13 @@
 #
 #   scripts/publish-reports.sh
 #
-# The servers must listen on 127.0.0.1 ports 9401–9405 in the order below (start them with the
-# reference peers' start.sh). Per-case JSON and HTML stay in reports/published (not committed).
+# The servers must listen on 127.0.0.1 ports 9401–9405 in the order below, or PORT_BASE…PORT_BASE+4
+# with PORT_BASE set (start them with the reference peers' start.sh). Per-case JSON and HTML stay
+# in reports/published (not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${GAUNTLET:-.build/debug/gauntlet}
-port=9401
+port=${PORT_BASE:-9401}
 for name in py-websockets py-autobahn py-tornado c-libwebsockets swift-websocketkit; do
   work=reports/published/$name
   "$BIN" test "ws://127.0.0.1:$port/" --agent "$name" --outdir "$work" --format markdown,html --quiet || true

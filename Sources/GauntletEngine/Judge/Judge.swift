@@ -318,6 +318,14 @@ public enum Judge {
                 " Tolerated, but " + preferred.map(String.init).joined(separator: " or ")
                 + " is the code RFC 6455 names here; the peer " + peer
         }
+        if let tolerated = definition.judge.toleratedCodes, record.wasOpen, reacted, j.behavior == .ok,
+            let code = record.remoteCloseCode, tolerated.contains(code)
+        {
+            j.behavior = .nonStrict
+            j.behaviorReason +=
+                " Tolerated: the peer closed with \(code), which does close the connection; "
+                + definition.close.codes.map(String.init).joined(separator: " or ") + " is the code RFC 6455 names."
+        }
         if definition.judge.preferredCodes != nil, record.wasCloseHandshakeTimeout, j.behavior != .informational {
             j.behavior = .failed
             j.behaviorReason += " The peer never answered or failed the connection: Gauntlet's close went unanswered."
@@ -394,7 +402,9 @@ public enum Judge {
             j.resultClose = "The spec requires the connection to be failed cleanly here"
             j.closeReason =
                 "The closing handshake was not clean: \(record.wasNotCleanReason ?? "no close frame arrived")."
-        } else if let code = record.remoteCloseCode, !expected.codes.contains(code) {
+        } else if let code = record.remoteCloseCode, !expected.codes.contains(code),
+            !(definition.judge.toleratedCodes ?? []).contains(code)
+        {
             j.behaviorClose = .wrongCode
             j.resultClose = "The close code should have been \(codes) or empty"
             j.closeReason = "The peer closed with \(code); expected \(codes) (or no code)."
