@@ -110,6 +110,18 @@ struct FamilyVerdictTruthTests {
         #expect(result.remoteCloseCode == 1000)
     }
 
+    /// 15.3.1 used to demand 1002 for a server's 1010 while Autobahn's 7.7.8 (both roles)
+    /// demands a clean echo of it; the reference client answered 1002 and so failed 7.7.8.
+    @Test("server role: the reference EchoClient passes Autobahn's 7.7.8 and Gauntlet's 15.3.1", arguments: [
+        "7.7.8", "15.3.1",
+    ] as [CaseID])
+    func echoClientAnswers1010(_ id: CaseID) async throws {
+        let result = try await FamilyTests.runAgainstClient(FamilyTests.catalog[id]!) { port in
+            try await EchoClient.run(host: "127.0.0.1", port: port, group: MultiThreadedEventLoopGroup.singleton)
+        }
+        #expect(result.behavior == .ok && result.behaviorClose == .ok, "\(FamilyTests.describe(result))")
+    }
+
     private func playAgainstServer(_ probe: Probe) async throws -> CaseResult {
         let server = try await FaultyPeers.server([probe.fault], group: MultiThreadedEventLoopGroup.singleton)
         let result = try await FamilyTests.runAgainstServer(
