@@ -44,7 +44,8 @@ struct FamilyUnobservableTests {
             try await Task.sleep(nanoseconds: 50_000_000)
             await listener.stop()
             let finished = await result
-            #expect(finished.behavior == .failed && finished.behaviorClose == .failed, "\(FamilyTests.describe(finished))")
+            #expect(
+                finished.behavior == .failed && finished.behaviorClose == .failed, "\(FamilyTests.describe(finished))")
         }
     }
 }

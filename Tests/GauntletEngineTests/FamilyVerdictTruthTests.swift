@@ -101,9 +101,11 @@ struct FamilyVerdictTruthTests {
 
     /// Autobahn drops TCP on a protocol violation after the closing handshake and reports
     /// UNCLEAN; Gauntlet used to store the second close's 1005 and report WRONG CODE.
-    @Test("a second close carrying 1005 after the closing handshake is UNCLEAN, as in Autobahn", arguments: [
-        "1.1.1", "7.1.1", "9.1.1",
-    ] as [CaseID])
+    @Test(
+        "a second close carrying 1005 after the closing handshake is UNCLEAN, as in Autobahn",
+        arguments: [
+            "1.1.1", "7.1.1", "9.1.1",
+        ] as [CaseID])
     func secondCloseIsUnclean(_ id: CaseID) async throws {
         let result = try await playAgainstServer(Probe(id: id, fault: .secondClose1005, behavior: .ok))
         #expect(result.behaviorClose == .unclean, "\(FamilyTests.describe(result))")
@@ -112,9 +114,11 @@ struct FamilyVerdictTruthTests {
 
     /// 15.3.1 used to demand 1002 for a server's 1010 while Autobahn's 7.7.8 (both roles)
     /// demands a clean echo of it; the reference client answered 1002 and so failed 7.7.8.
-    @Test("server role: the reference EchoClient passes Autobahn's 7.7.8 and Gauntlet's 15.3.1", arguments: [
-        "7.7.8", "15.3.1",
-    ] as [CaseID])
+    @Test(
+        "server role: the reference EchoClient passes Autobahn's 7.7.8 and Gauntlet's 15.3.1",
+        arguments: [
+            "7.7.8", "15.3.1",
+        ] as [CaseID])
     func echoClientAnswers1010(_ id: CaseID) async throws {
         let result = try await FamilyTests.runAgainstClient(FamilyTests.catalog[id]!) { port in
             try await EchoClient.run(host: "127.0.0.1", port: port, group: MultiThreadedEventLoopGroup.singleton)

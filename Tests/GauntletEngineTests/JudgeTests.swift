@@ -246,7 +246,9 @@ struct JudgeTests {
         let wrong = Judge.judge(definition, Self.record(closedByMe: true, remoteCode: 1000))
         #expect(wrong.behavior == .failed)
         #expect(!wrong.behaviorReason.contains("as expected"), "\(wrong.behaviorReason)")
-        #expect(wrong.behaviorReason.hasPrefix("Received nothing; those events alone would earn OK, but the verdict is FAILED:"))
+        #expect(
+            wrong.behaviorReason.hasPrefix(
+                "Received nothing; those events alone would earn OK, but the verdict is FAILED:"))
         let right = Judge.judge(definition, Self.record(closedByMe: true, wasClean: false, remoteCode: 1007))
         #expect(right.behavior == .ok)
         #expect(right.behaviorReason.hasPrefix("Received nothing, as expected for OK."), "\(right.behaviorReason)")
@@ -259,7 +261,8 @@ struct JudgeTests {
             let empty = Judge.judge(definition, Self.record(closedByMe: true, remoteCode: nil))
             #expect(empty.behavior == .nonStrict, "\(id): \(empty.behaviorReason)")
             #expect(empty.behaviorReason.contains("without a code"))
-            let protocolError = Judge.judge(definition, Self.record(closedByMe: true, wasClean: false, remoteCode: 1002))
+            let protocolError = Judge.judge(
+                definition, Self.record(closedByMe: true, wasClean: false, remoteCode: 1002))
             #expect(protocolError.behavior == (id == "15.6.1" ? .ok : .nonStrict))
         }
     }

@@ -291,7 +291,8 @@ public enum Judge {
 
     private static func informationalPrefix(_ behavior: Behavior, _ close: CloseBehavior?) -> String {
         let strict = behavior.rawValue + (close.map { " / \($0.rawValue)" } ?? "")
-        return "Informational, RFC 6455 leaves this open (by the case's stricter expectation this run would be \(strict)): "
+        return
+            "Informational, RFC 6455 leaves this open (by the case's stricter expectation this run would be \(strict)): "
     }
 
     /// Rules of Gauntlet's own families that apply whatever the mode: preferred close codes,
@@ -364,7 +365,8 @@ public enum Judge {
     private static func applyRequirementRule(
         _ definition: CaseDefinition, _ record: SessionRecord, into j: inout Judgement
     ) {
-        guard definition.followsRequirementRule, definition.requirement == .should || definition.requirement == .shouldNot
+        guard definition.followsRequirementRule,
+            definition.requirement == .should || definition.requirement == .shouldNot
         else { return }
         // The server stopped serving, or the case never began (a broken opening handshake):
         // the SHOULD was never the reason for the verdict.
