@@ -73,6 +73,7 @@ struct FamilyTests {
             let text = id.rawValue
             let fault: Fault
             switch text {
+            case "11.3.4": fault = .ignoreMasked
             case _ where text.hasPrefix("11.3."): fault = .acceptMaskedServerFrames
             case _ where text.hasPrefix("15.1."): fault = .acceptInvalidCloseReason
             case "15.2.1", "15.2.2": fault = .closeReasonLimit100

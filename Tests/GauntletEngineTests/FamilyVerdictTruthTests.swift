@@ -58,6 +58,7 @@ struct FamilyVerdictTruthTests {
         Probe(id: "15.6.1", fault: .emptyCloseOnBadClose, behavior: .nonStrict),
         Probe(id: "15.6.1", fault: .acceptShortClose, behavior: .failed, close: .wrongCode),
         Probe(id: "15.3.1", fault: .silentOn1010, behavior: .ok, close: .unclean),
+        Probe(id: "11.3.4", fault: .acceptMaskedServerFrames, behavior: .nonStrict),
     ]
 
     @Test("a server doing what the RFC allows gets the verdict FAMILIES.md lists", arguments: allowedServers)

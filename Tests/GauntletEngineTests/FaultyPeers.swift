@@ -17,7 +17,7 @@ enum Fault: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     case echoAfterClose, answerEveryClose
     // Faults added for the verdict-truth review (issue 9)
     case refuseWithoutVersionHeader, ignoreUnmasked, crashOnHugeLength, wrongEcho, closeNormallyOnFlood
-    case acceptShortClose, silentOn1010, secondClose1005
+    case acceptShortClose, silentOn1010, secondClose1005, ignoreMasked
     // Allowed but unusual: the RFC permits each of these, so a case may give at most
     // NON-STRICT or INFORMATIONAL for them.
     case speaksVersion8, refuseVersionWith400, refuseUnservedProtocols, acceptHugeHeaders
@@ -238,6 +238,7 @@ final class FaultyPeer: ChannelInboundHandler {
             }
             guard let frame = LooseFrame.next(&inbound) else { return }
             if faults.contains(.ignoreUnmasked), isServer, frame.key == nil { continue }
+            if faults.contains(.ignoreMasked), !isServer, frame.key != nil { continue }
             if !handle(frame, context: context) { return }
         }
     }
@@ -251,7 +252,9 @@ final class FaultyPeer: ChannelInboundHandler {
             die(context)
             return false
         }
-        if !isServer && masked && !faults.contains(.acceptMaskedServerFrames) { return fail(1002, context) }
+        if !isServer && masked && !faults.contains(.acceptMaskedServerFrames) && !faults.contains(.ignoreMasked) {
+            return fail(1002, context)
+        }
         if opcode >= 8 && length > 125 && !(opcode == 8 && faults.contains(.noControlLengthCheck)) {
             return fail(1002, context)
         }

@@ -277,6 +277,10 @@ struct JudgeTests {
         }
         let normal = Judge.judge(definition, Self.record(closedByMe: false, remoteCode: 1000))
         #expect(normal.behavior == .failed)
+        // A drop by Gauntlet itself (its hard bound) is not the peer's refusal.
+        let ownDrop = Judge.judge(
+            definition, Self.record(closedByMe: false, wasClean: false, remoteCode: nil, droppedByMe: true))
+        #expect(ownDrop.behavior == .failed, "\(ownDrop.behaviorReason)")
         for code in [nil, 1008, 1009] as [UInt16?] {
             let j = Judge.judge(definition, Self.record(closedByMe: false, wasClean: false, remoteCode: code))
             #expect(j.behavior == .ok, "\(String(describing: code)): \(j.behaviorReason)")

@@ -193,6 +193,13 @@ public enum Judge {
             j.behaviorReason =
                 "Expected \(options.joined(separator: " or ")) or a refusal with nothing delivered: "
                 + "a wrong echo fails whatever the peer does afterwards."
+        } else if !record.closedByMe, record.droppedByMe, record.remoteCloseCode == nil {
+            // Gauntlet itself dropped TCP (its hard bound), so no refusal was observed.
+            j.behavior = .failed
+            j.result = "The peer neither handled nor refused the message."
+            j.behaviorReason =
+                "Nothing was delivered and the peer neither closed nor dropped the connection: Gauntlet "
+                + "dropped it itself when the case exceeded its time bound."
         } else if !record.closedByMe {
             let code = record.remoteCloseCode
             if let code, !refusalCodes.contains(code) {
