@@ -77,11 +77,23 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The README's Swift driver for `gauntlet test-client`: built and run by the CLI tests so it
+        // cannot rot.
+        .executableTarget(
+            name: "nio-client-driver",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Examples/NIOClientDriver"
+        ),
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire"]),
         .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
         .testTarget(name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"]),
         .testTarget(name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
         .testTarget(name: "GauntletFuzzTests", dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire"]),
-        .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet"], exclude: ["Fixtures"]),
+        .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,6 +1,8 @@
 import ArgumentParser
 import GauntletCases
 
+extension CaseRole: ExpressibleByArgument {}
+
 /// `gauntlet cases`: list the catalog, or the cases a selection picks.
 struct CasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,14 +15,25 @@ struct CasesCommand: ParsableCommand {
     @Option(help: "Case ids or patterns to exclude (comma-separated, * wildcards).")
     var exclude: [String] = []
 
+    @Option(
+        help:
+            "Only cases Gauntlet plays in this role: client (gauntlet test, for servers) or server (gauntlet serve / test-client, for clients); numbered as runCase?case=N numbers them."
+    )
+    var role: CaseRole?
+
     func run() throws {
         let catalog = try CatalogLoading.bundled()
-        let selected = try CatalogLoading.select(
+        var selected = try CatalogLoading.select(
             from: catalog, include: CommaList.split(cases), exclude: CommaList.split(exclude))
-        for definition in selected {
-            print("\(definition.id)\t§\(definition.rfc)\t\(definition.requirement.rawValue)\t\(definition.title)")
+        if let role { selected = selected.filter { $0.applies(to: role) } }
+        for (offset, definition) in selected.enumerated() {
+            // With a role, the leading number is the one fuzzingserver drivers use (1-based).
+            let number = role == nil ? "" : "\(offset + 1)\t"
+            print(
+                "\(number)\(definition.id)\t§\(definition.rfc)\t\(definition.requirement.rawValue)\t\(definition.title)"
+            )
         }
-        print("\(selected.count) cases")
+        print("\(selected.count) cases" + (role.map { " for Gauntlet in the \($0.rawValue) role" } ?? ""))
     }
 }
 

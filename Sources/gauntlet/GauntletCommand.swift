@@ -11,8 +11,8 @@ struct GauntletCommand: AsyncParsableCommand {
             configuration error.
             """,
         subcommands: [
-            TestCommand.self, ReportCommand.self, FuzzCommand.self, EchoCommand.self, CasesCommand.self,
-            BenchmarkCommand.self,
+            TestCommand.self, TestClientCommand.self, ServeCommand.self, ReportCommand.self, FuzzCommand.self,
+            EchoCommand.self, CasesCommand.self, BenchmarkCommand.self,
         ],
         defaultSubcommand: nil
     )
