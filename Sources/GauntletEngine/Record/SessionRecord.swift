@@ -66,8 +66,14 @@ public struct SessionRecord: Hashable, Sendable {
     public var limitsResult: String?
     /// Frames the tester itself sent, by opcode.
     public var txFrameCounts: [UInt8: Int] = [:]
-    /// Why the connection or handshake failed, when it did.
+    /// Why the connection or handshake failed, when it did (words for people; the judge reads
+    /// `unobservable` and `requestAbandoned`, never this text).
     public var connectionError: String?
+    /// Set when the case could not observe the peer at all. Such a run is FAILED in every family.
+    public var unobservable: UnobservableRun?
+    /// Gauntlet stopped sending a trickled request that was never meant to end (slowloris, 0.6.1)
+    /// while the server was still waiting: an observation, not an unobservable run.
+    public var requestAbandoned = false
     /// Violations in the peer's own frames (masking rule, RSV, …) with offset and RFC section.
     public var peerViolations: [String] = []
     /// Informational measurements (e.g. a server's effective limit), shown in reports.
@@ -90,6 +96,25 @@ public struct SessionRecord: Hashable, Sendable {
     public var rxOctetStats: [String: Int] = [:]
 
     public init(role: Role) { self.role = role }
+}
+
+/// Why a case saw nothing of the peer's behaviour. Typed so the judge never matches engine prose.
+public enum UnobservableRun: String, Hashable, Sendable {
+    /// TCP never connected (refused, unreachable, reset before any byte).
+    case couldNotConnect
+    /// The opening handshake was never answered within its timeout.
+    case handshakeNeverAnswered
+    /// Server role: no client connected before the listener stopped.
+    case noPeerConnected
+
+    /// One sentence for reports.
+    public var explanation: String {
+        switch self {
+        case .couldNotConnect: return "Gauntlet could not connect to the server, so nothing was observed"
+        case .handshakeNeverAnswered: return "the opening handshake was never answered, so nothing was observed"
+        case .noPeerConnected: return "no client connected, so nothing was observed"
+        }
+    }
 }
 
 /// Whether the server still answered on a fresh connection after a case, and the evidence.

@@ -72,6 +72,14 @@ extension Session {
         }
         schedule(after: trickle.seconds) { session in
             guard session.state == .connecting else { return }
+            // A request meant never to end (slowloris) was abandoned by design: the server's
+            // waiting is what the case measures. A complete request still unanswered is a
+            // handshake that was never answered.
+            if trickle.incomplete {
+                session.record.requestAbandoned = true
+            } else {
+                session.record.unobservable = .handshakeNeverAnswered
+            }
             session.record.connectionError =
                 "Gauntlet stopped trickling the request after \(trickle.seconds) s; the server was still waiting"
             session.drop()

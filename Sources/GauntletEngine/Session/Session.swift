@@ -68,6 +68,7 @@ final class Session {
         schedule(after: timeout) { session in
             guard session.state == .connecting else { return }
             session.record.wasOpenHandshakeTimeout = true
+            if !session.record.requestAbandoned { session.record.unobservable = .handshakeNeverAnswered }
             session.record.connectionError = "opening handshake did not finish within \(timeout) s"
             session.drop()
         }

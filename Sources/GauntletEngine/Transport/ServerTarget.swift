@@ -45,7 +45,7 @@ public struct ServerTarget: Sendable {
         probe.connectAttempts = 2
         let text = "gauntlet health check"
         let definition = CaseDefinition(
-            id: "0.0.0", title: "health check", rfc: "10.4", requirement: .should,
+            id: "0.0.0", title: "health check", rfc: "10.4", requirement: .must,
             actions: [.message(MessageAction(opcode: 1, payload: Payload(text: text))), .killAfter(5)],
             expect: [EventAlternative(verdict: "OK", events: [.message(Payload(text: text), binary: false)])],
             close: CloseExpectation(by: .tester, codes: [1000], clean: true))
@@ -84,6 +84,7 @@ public struct ServerTarget: Sendable {
         }
         var record = SessionRecord(role: .client)
         record.started = Session.iso8601(.init())
+        record.unobservable = .couldNotConnect
         record.connectionError =
             "could not connect to \(url) after \(connectAttempts) attempt(s): \(lastError)"
         return record
