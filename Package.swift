@@ -19,10 +19,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // Pure RFC 6455 codec on ByteBuffer: no sockets, no timers.
+        // The system zlib for permessage-deflate (RFC 7692); see Sources/WebSocketWire/Deflate.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        // Pure RFC 6455 + RFC 7692 codec on ByteBuffer: no sockets, no timers.
         .target(
             name: "WebSocketWire",
             dependencies: [
+                "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -77,11 +83,24 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The README's Swift driver for `gauntlet test-client`: built and run by the CLI tests so it
+        // cannot rot.
+        .executableTarget(
+            name: "nio-client-driver",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Examples/NIOClientDriver"
+        ),
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire"]),
         .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
         .testTarget(name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"]),
-        .testTarget(name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
         .testTarget(name: "GauntletFuzzTests", dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire"]),
-        .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet"], exclude: ["Fixtures"]),
+        .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver"], exclude: ["Fixtures"]),
     ]
 )

@@ -6,7 +6,7 @@
 // (a fuzzer build of the root package would replace the gauntlet CLI's main).
 import PackageDescription
 
-let targets = ["FuzzFrameDecoder", "FuzzUTF8", "FuzzHandshake", "FuzzClosePayload", "FuzzNetwork"]
+let targets = ["FuzzFrameDecoder", "FuzzUTF8", "FuzzHandshake", "FuzzClosePayload", "FuzzInflate", "FuzzNetwork"]
 
 let package = Package(
     name: "GauntletFuzzTargets",

@@ -31,7 +31,7 @@ if [[ -z "$GAUNTLET" ]]; then
 fi
 
 status=0
-declare -A DICT=([FuzzFrameDecoder]=frame [FuzzUTF8]=utf8 [FuzzHandshake]=http [FuzzClosePayload]=close [FuzzNetwork]=network)
+declare -A DICT=([FuzzFrameDecoder]=frame [FuzzUTF8]=utf8 [FuzzHandshake]=http [FuzzClosePayload]=close [FuzzInflate]=inflate [FuzzNetwork]=network)
 run_target() {
     local target=$1; shift
     mkdir -p ".build-corpus/$target" "FailCases/$target"
@@ -45,7 +45,7 @@ run_target() {
     fi
 }
 
-for target in FuzzFrameDecoder FuzzUTF8 FuzzHandshake FuzzClosePayload; do run_target "$target"; done
+for target in FuzzFrameDecoder FuzzUTF8 FuzzHandshake FuzzClosePayload FuzzInflate; do run_target "$target"; done
 
 # The network target and the smoke campaign both drive a gauntlet echo on a free port.
 PORT=${FUZZ_ECHO_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}

@@ -226,6 +226,14 @@ public final class Campaign: @unchecked Sendable {
         return (Oracle.judge(reference, observation, timeoutMs: options.timeoutMs), observation)
     }
 
+    /// Checks, before any input is sent, that the target completes a handshake and echoes one
+    /// message. Returns why it does not, or `nil` when it does: a target that cannot be
+    /// reached is a connect error for the caller, never a crash finding with a reproducer.
+    public func preflight() async -> String? {
+        let health = await executor.healthCheck(attempts: 2)
+        return health.healthy ? nil : health.detail
+    }
+
     /// Polls the health check until the server answers or `restartWait` elapses.
     func waitForServer() async -> Bool {
         let deadline = Date().addingTimeInterval(options.restartWait)

@@ -13,6 +13,7 @@ public enum CodecHarness {
         case utf8 = "FuzzUTF8"
         case handshake = "FuzzHandshake"
         case closePayload = "FuzzClosePayload"
+        case inflate = "FuzzInflate"
     }
 
     /// The broken properties for `data`. Problems of known, still-open bugs (`knownOpen`) are
@@ -25,6 +26,7 @@ public enum CodecHarness {
         case .utf8: problems = utf8(data)
         case .handshake: problems = handshake(data)
         case .closePayload: problems = closePayload(data)
+        case .inflate: problems = inflate(data)
         }
         if includeKnown { return problems }
         return problems.filter { problem in !knownOpen.contains { problem.hasPrefix($0) } }

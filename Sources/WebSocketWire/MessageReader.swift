@@ -89,6 +89,8 @@ public struct MessageReader {
     private var messageIsFragmented = false
     private var message = ByteBuffer()
     private var messageLength = 0
+    /// Stream offset of the current frame's first payload octet.
+    private var framePayloadStart = 0
     private var utf8 = UTF8Validator()
 
     public init(configuration: Configuration) {
@@ -144,7 +146,11 @@ public struct MessageReader {
                 startFrame(h, offset: offset)
             case .payload(let chunk):
                 if validatingText, let bad = utf8.validate(chunk) {
-                    throw fail(ProtocolViolation(.invalidUTF8, offset: payloadOffset + bad))
+                    // `messageLength` holds the earlier fragments' payload; this frame's part so
+                    // far is what `payloadOffset` advanced since its header.
+                    let inMessage = messageLength + (payloadOffset - framePayloadStart) + bad
+                    throw fail(
+                        ProtocolViolation(.invalidUTF8, offset: payloadOffset + bad, messageOffset: inMessage))
                 }
                 payloadOffset += chunk.readableBytes
                 guard retainingFrame else { continue }
@@ -178,6 +184,7 @@ public struct MessageReader {
         header = h
         framePayload = ByteBuffer()
         payloadOffset = offset + h.encodedSize
+        framePayloadStart = payloadOffset
         retainingFrame = h.opcode.isControl || retainsDataPayloads
         if !h.opcode.isControl && h.opcode != .continuation {
             messageOpcode = h.opcode
@@ -224,7 +231,8 @@ public struct MessageReader {
             messageOpcode = nil
             messageIsFragmented = false
             if validatingText && !utf8.isAtCodePointBoundary {
-                deferredFailure = ProtocolViolation(.invalidUTF8, offset: lastOctet)
+                deferredFailure = ProtocolViolation(
+                    .invalidUTF8, offset: lastOctet, messageOffset: max(0, messageLength - 1))
                 return frame
             }
             followUp = .message(opcode, message)

@@ -50,6 +50,10 @@ public struct ProtocolViolation: Error, Hashable, Sendable, CustomStringConverti
     /// 0-based octet offset, in the stream fed to the decoder, of the octet at which the
     /// violation became certain.
     public var offset: Int
+    /// For invalid UTF-8 in a text message: the 0-based octet of the message payload (all its
+    /// fragments, no frame headers) at which it became certain. Case reports and the fuzzer
+    /// both state this position, so the same bad octet has the same number everywhere.
+    public var messageOffset: Int?
     /// The RFC 6455 section that states the broken rule, e.g. "5.2".
     public var section: String
     /// The close code a strict endpoint sends in response: 1002, 1007 or 1009.
@@ -58,12 +62,14 @@ public struct ProtocolViolation: Error, Hashable, Sendable, CustomStringConverti
     public var description: String
 
     /// Builds a violation, deriving section, close code and description from the kind.
-    public init(_ kind: Kind, offset: Int) {
+    public init(_ kind: Kind, offset: Int, messageOffset: Int? = nil) {
         self.kind = kind
         self.offset = offset
+        self.messageOffset = messageOffset
         self.section = kind.section
         self.closeCode = kind.closeCode
-        self.description = "\(kind.summary) at octet \(offset) (RFC 6455 §\(kind.section))"
+        let position = messageOffset.map { "octet \($0) of the message payload" } ?? "octet \(offset)"
+        self.description = "\(kind.summary) at \(position) (RFC 6455 §\(kind.section))"
     }
 }
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import GauntletCases
 
+extension CaseRole: ExpressibleByArgument {}
+
 /// `gauntlet cases`: list the catalog, or the cases a selection picks.
 struct CasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,14 +16,41 @@ struct CasesCommand: ParsableCommand {
     @Option(help: "Case ids or patterns to exclude (comma-separated, * wildcards).")
     var exclude: [String] = []
 
+    @Option(
+        help:
+            "Only cases Gauntlet plays in this role: client (gauntlet test, for servers) or server (gauntlet serve / test-client, for clients); numbered as runCase?case=N numbers them."
+    )
+    var role: CaseRole?
+
     func run() throws {
         let catalog = try CatalogLoading.bundled()
-        let selected = try CatalogLoading.select(
+        var selected = try CatalogLoading.select(
             from: catalog, include: CommaList.split(cases), exclude: CommaList.split(exclude))
-        for definition in selected {
-            print("\(definition.id)\t§\(definition.rfc)\t\(definition.requirement.rawValue)\t\(definition.title)")
+        if let role { selected = selected.filter { $0.applies(to: role) } }
+        for (offset, definition) in selected.enumerated() {
+            // With a role, the leading number is the one fuzzingserver drivers use (1-based).
+            let number = role == nil ? "" : "\(offset + 1)\t"
+            print(
+                "\(number)\(definition.id)\t§\(definition.rfc)\t\(definition.requirement.rawValue)\t\(definition.title)"
+            )
         }
-        print("\(selected.count) cases")
+        if let role {
+            print("\(selected.count) cases for Gauntlet in the \(role.rawValue) role")
+        } else {
+            print(Self.countLine(selected))
+        }
+    }
+
+    /// Why `gauntlet test URL` runs fewer cases than this list shows: the list holds every
+    /// case for both roles, `test` runs those for Gauntlet as the client, and the `userLimit`
+    /// cases only when `--max-message` declares the server's limit.
+    static func countLine(_ selected: [CaseDefinition]) -> String {
+        let clientRole = selected.filter { $0.applies(to: .client) }
+        let serverOnly = selected.count - clientRole.count
+        let needLimit = clientRole.filter(\.userLimit).count
+        return "\(selected.count) cases; `gauntlet test URL` runs \(clientRole.count - needLimit) of them "
+            + "(\(serverOnly) apply only when Gauntlet is the server testing a client, \(needLimit) only with "
+            + "--max-message)"
     }
 }
 

@@ -1,8 +1,9 @@
 import NIOCore
 import WebSocketWire
 
-/// Measures the wire codec's hot paths — masking, UTF-8 validation and decoding many small
-/// frames — and returns one printable line per measurement.
+/// Measures the wire codec's hot paths — masking, UTF-8 validation, decoding many small
+/// frames, permessage-deflate compression and decompression — and returns one printable line
+/// per measurement.
 ///
 /// Each measurement repeats its operation until `seconds` of wall-clock time have passed, so the
 /// numbers are rates rather than single-shot timings.
@@ -35,7 +36,72 @@ func runCodecBenchmark(seconds: Double = 0.5) -> [String] {
     }
 
     lines.append(decodeBenchmark(frameCount: 100_000, payloadSize: 16, key: key, seconds: seconds))
+    lines += deflateBenchmark(seconds: seconds)
     return lines
+}
+
+/// permessage-deflate throughput per window size, in MB/s of uncompressed octets.
+///
+/// Every message is compressed without context takeover, so each iteration does the same work
+/// (with takeover a repeated message would shrink to a back-reference). The payload is text-like:
+/// English words with repetition, compressing roughly 3:1.
+private func deflateBenchmark(seconds: Double) -> [String] {
+    var lines: [String] = []
+    for (label, size) in [("1 KiB", 1 << 10), ("64 KiB", 1 << 16), ("1 MiB", 1 << 20)] {
+        let message = ByteBuffer(bytes: benchmarkText(count: size))
+        for bits in [9, 12, 15] {
+            do {
+                let compressor = try MessageCompressor(windowBits: bits, noContextTakeover: true)
+                var compressed = ByteBuffer()
+                let deflateRate = try measureThrowingThroughput(bytesPerIteration: size, seconds: seconds) {
+                    compressed.clear()
+                    try compressor.compress(message, into: &compressed)
+                }
+                let decompressor = try MessageDecompressor(
+                    windowBits: bits, noContextTakeover: true, maxMessageSize: size)
+                var inflated = 0
+                let inflateRate = try measureThrowingThroughput(bytesPerIteration: size, seconds: seconds) {
+                    try decompressor.inflate(compressed) { inflated += $0.count }
+                    try decompressor.finishMessage { inflated += $0.count }
+                }
+                precondition(inflated % size == 0, "every inflated message must have its original size")
+                let ratio = Double(size) / Double(compressed.readableBytes)
+                lines.append(
+                    "deflate window \(bits) \(label): \(format(deflateRate)) MB/s, "
+                        + "inflate \(format(inflateRate)) MB/s (ratio \(format(ratio)):1)")
+            } catch {
+                lines.append("deflate window \(bits) \(label): failed with \(error)")
+            }
+        }
+    }
+    return lines
+}
+
+/// Text-like octets: words from a small vocabulary, picked by a fixed pseudo-random sequence.
+private func benchmarkText(count: Int) -> [UInt8] {
+    let words = Array(
+        "the quick brown fox jumps over lazy dog message frame window context server client".split(separator: " "))
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var text: [UInt8] = []
+    text.reserveCapacity(count + 16)
+    while text.count < count {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        text += Array(words[Int(state >> 33) % words.count].utf8)
+        text.append(state & 0xF0 == 0 ? 0x2E : 0x20)
+    }
+    return Array(text.prefix(count))
+}
+
+private func measureThrowingThroughput(
+    bytesPerIteration: Int, seconds: Double, _ body: () throws -> Void
+) throws -> Double {
+    var failure: Error?
+    let rate = measureThroughput(bytesPerIteration: bytesPerIteration, seconds: seconds) {
+        guard failure == nil else { return }
+        do { try body() } catch { failure = error }
+    }
+    if let failure { throw failure }
+    return rate
 }
 
 /// Whole copies of `unit` filling at most `limit` octets, so multi-octet code points stay intact.

@@ -14,19 +14,26 @@ struct FuzzCommand: AsyncParsableCommand {
             Without a URL, Gauntlet's own strict echo server is started in-process and fuzzed. Each \
             finding (crash, hang, protocol violation in the server's output, RFC behaviour violation) \
             is minimized and written to --findings as a case file that replays with \
-            `gauntlet test URL --case-file FILE`. Exit codes: 0 nothing found, 1 findings, 64 usage.
+            `gauntlet test URL --case-file FILE`. Before the campaign Gauntlet checks that the server \
+            completes a handshake and echoes one message; a server that cannot be reached ends the run \
+            with exit 1 and writes no finding. Progress is redrawn on a terminal and printed every \
+            10 s otherwise (CI, a pipe). Exit codes: 0 nothing found, 1 findings or unreachable \
+            server, 64 usage.
             """)
+
+    /// Seconds between progress lines when stderr is not a terminal.
+    static let plainProgressInterval: TimeInterval = 10
 
     @Argument(help: "ws:// URL of the server under test (default: an in-process gauntlet echo).")
     var url: String?
 
-    @Option(help: "Stop after this many seconds.")
+    @Option(help: "Stop after this many seconds. (default: 60, or none when --runs or --replay is given)")
     var duration: Double?
 
     @Option(help: "Stop after this many sequences.")
     var runs: Int?
 
-    @Option(help: "Seed of the input generator (same seed, same server: same inputs). Default: time-based.")
+    @Option(help: "Seed of the input generator (same seed, same server: same inputs). (default: time-based)")
     var seed: UInt64?
 
     @Option(help: "Sequences in flight at once.")
@@ -91,6 +98,15 @@ struct FuzzCommand: AsyncParsableCommand {
         options.restartWait = restartWait
         let campaign = Campaign(options: options, group: group)
 
+        if let unreachable = await campaign.preflight() {
+            // Not a finding: nothing was fuzzed, so no reproducer is written.
+            FileHandle.standardError.write(
+                Data("gauntlet: error: cannot fuzz \(target): \(unreachable)\n".utf8))
+            await echo?.stop()
+            try? await group.shutdownGracefully()
+            throw ExitCode(ExitStatus.failed)
+        }
+
         if !replay.isEmpty {
             let found = await replayFiles(campaign)
             await echo?.stop()
@@ -102,7 +118,8 @@ struct FuzzCommand: AsyncParsableCommand {
         stop.install {
             FileHandle.standardError.write(Data("\ngauntlet: interrupted; finishing the batch in flight\n".utf8))
         }
-        let interactive = isatty(STDERR_FILENO) != 0 && !quiet
+        let mode = ProgressPrinter.mode(quiet: quiet)
+        let interactive = mode == .live
         if !quiet {
             print(
                 "gauntlet fuzz \(target) seed \(options.seed) jobs \(jobs)"
@@ -111,9 +128,20 @@ struct FuzzCommand: AsyncParsableCommand {
         var lastPrint = Date.distantPast
         let report = await campaign.run(
             progress: { stats in
-                guard interactive, Date().timeIntervalSince(lastPrint) > 0.25 else { return }
-                lastPrint = Date()
-                FileHandle.standardError.write(Data(("\r\u{1B}[K" + Self.line(stats)).utf8))
+                switch mode {
+                case .quiet:
+                    return
+                case .live:
+                    guard Date().timeIntervalSince(lastPrint) > 0.25 else { return }
+                    lastPrint = Date()
+                    FileHandle.standardError.write(Data(("\r\u{1B}[K" + Self.line(stats)).utf8))
+                case .plain:
+                    // A CI log gets a line every few seconds instead of silence until the end.
+                    if lastPrint == .distantPast { lastPrint = Date() }
+                    guard Date().timeIntervalSince(lastPrint) >= Self.plainProgressInterval else { return }
+                    lastPrint = Date()
+                    FileHandle.standardError.write(Data((Self.line(stats) + "\n").utf8))
+                }
             },
             shouldStop: { stop.isStopped })
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

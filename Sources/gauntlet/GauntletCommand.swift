@@ -12,8 +12,8 @@ struct GauntletCommand: AsyncParsableCommand {
             written, 130 interrupted twice.
             """,
         subcommands: [
-            TestCommand.self, ReportCommand.self, FuzzCommand.self, EchoCommand.self, CasesCommand.self,
-            BenchmarkCommand.self,
+            TestCommand.self, TestClientCommand.self, ServeCommand.self, ReportCommand.self, FuzzCommand.self,
+            EchoCommand.self, CasesCommand.self, BenchmarkCommand.self,
         ],
         defaultSubcommand: nil
     )
@@ -49,10 +49,26 @@ extension GauntletCommand {
                 try command.run()
             }
         } catch let error as UsageError {
-            FileHandle.standardError.write(Data("gauntlet: error: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data(errorText(error.message).utf8))
             Foundation.exit(ExitStatus.usage)
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                // --help, --version: not an error.
+                if !message.isEmpty { print(message) }
+            } else if !message.isEmpty {
+                FileHandle.standardError.write(Data(errorText(message).utf8))
+            }
+            Foundation.exit(code.rawValue)
         }
+    }
+
+    /// Every error the CLI prints, its own or the argument parser's, in one style:
+    /// `gauntlet: error: <what>` on the first line, the parser's usage lines (if any) after it.
+    static func errorText(_ message: String) -> String {
+        var text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+        return "gauntlet: error: \(text)\n"
     }
 }

@@ -41,6 +41,23 @@ enum ReportOutput {
         return evaluation.succeeded ? ExitStatus.passed : ExitStatus.failed
     }
 
+    /// For runs whose cases were not written as they ended (`test-client`): writes every case
+    /// file now, then finishes like ``write(runs:live:formats:policy:expectations:quiet:verbose:)``.
+    static func write(
+        runs: [AgentRun], to directory: URL, formats: Set<ReportFormat>, policy: Policy,
+        expectations: Expectations?, quiet: Bool, verbose: Bool
+    ) throws -> Int32 {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try AutobahnReport.write(runs, to: directory)
+        } catch {
+            throw UsageError("cannot write reports to \(directory.path): \(plainReason(error))")
+        }
+        return try write(
+            runs: runs, live: LiveReport(directory: directory), formats: formats, policy: policy,
+            expectations: expectations, quiet: quiet, verbose: verbose)
+    }
+
     /// The terminal summary; when the target was unreachable for every case, the one line
     /// already printed on stderr says everything and a table of 358 identical failures would
     /// bury it, so only the report locations and the final line follow.

@@ -38,7 +38,7 @@ struct TestCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Directory for the reports; the previous run's reports in it are replaced. (default: reports/servers, or the spec's outdir)"
+            "Directory for the reports; the previous run's reports in it are replaced. (default: reports/servers, or the --spec file's outdir)"
     )
     var outdir: String?
 

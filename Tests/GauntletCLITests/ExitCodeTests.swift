@@ -56,5 +56,22 @@ extension CLITests {
             #expect(entries.count == 8)
             #expect(entries.values.allSatisfy { $0["behavior"] as? String == "FAILED" })
         }
+
+        /// Issue 9: the handshake-refusal and informational cases used to pass against a dead port.
+        @Test func unreachableTargetFailsEveryFamilyCase() async throws {
+            let dir = try GauntletBinary.temporaryDirectory()
+            let outcome = try await GauntletBinary.run([
+                "test", "ws://127.0.0.1:1/", "--cases", "0.*,11.*,14.*,15.*", "--outdir", dir.path,
+            ])
+            #expect(outcome.status == 1)
+            let index =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: dir.appendingPathComponent("index.json")))
+                as? [String: [String: [String: Any]]]
+            let entries = try #require(index?.values.first)
+            #expect(entries.count > 50)
+            #expect(entries.values.allSatisfy { $0["behavior"] as? String == "FAILED" })
+            #expect(entries.values.allSatisfy { $0["behaviorClose"] as? String == "FAILED" })
+        }
     }
 }

@@ -134,7 +134,7 @@ extension CLITests {
             run.signal(SIGINT)
             let outcome = await run.wait()
             #expect(outcome.status == 1, "\(outcome.stdout)\(outcome.stderr)")
-            #expect(outcome.stdout.split(separator: "\n").last?.contains("skipped") == true)
+            #expect(outcome.stdout.split(separator: "\n").last?.contains("not run") == true)
             let index =
                 try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("index.json")))
                 as? [String: [String: Any]]

@@ -145,4 +145,25 @@ import Testing
         let nowhere = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)")
         #expect(throws: CatalogError.self) { try CaseCatalog.load(directories: [nowhere]) }
     }
+
+    @Test func familyMayCaseMustBeInformational() throws {
+        let error = try loadError(
+            #"{"cases": [{"id": "14.9.1", "title": "t", "rfc": "10.4", "requirement": "MAY", "actions": [], "close": {"by": "either", "codes": [1000], "clean": false}}]}"#
+        )
+        #expect(error.description.contains("a MAY case must be judged informational"), "\(error)")
+    }
+
+    @Test func familyInformationalCaseMustDeclareMay() throws {
+        let error = try loadError(
+            #"{"cases": [{"id": "14.9.1", "title": "t", "rfc": "10.4", "requirement": "SHOULD", "actions": [], "close": {"by": "either", "codes": [1000], "clean": false}, "judge": {"informational": true}}]}"#
+        )
+        #expect(error.description.contains("its requirement is MAY"), "\(error)")
+    }
+
+    @Test func autobahnCategoriesAreExemptFromTheRequirementRule() throws {
+        let url = try TemporaryFiles.write(
+            #"{"cases": [{"id": "7.1.6", "title": "t", "rfc": "7.4", "requirement": "MUST", "actions": [], "close": {"by": "tester", "codes": [1000], "clean": true}, "judge": {"informational": true}}]}"#,
+            named: "exempt.json")
+        #expect(try CaseCatalog.load(files: [url]).cases.count == 1)
+    }
 }

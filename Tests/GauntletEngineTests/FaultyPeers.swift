@@ -13,8 +13,15 @@ enum Fault: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     case acceptUnmasked, rejectZeroKey, rejectKeyChangeInMessage, rejectReusedKey, maskOwnFrames, unmaskedOwnFrames
     case acceptMaskedServerFrames, noLengthChecks, noMessageLimit, dieOnManyFragments, dieAfterFirstConnection
     // Closing handshake
-    case acceptInvalidCloseReason, noControlLengthCheck, closeReasonLimit100, reject1010, accept1010, reject1011
+    case acceptInvalidCloseReason, noControlLengthCheck, closeReasonLimit100, reject1010, reject1011
     case echoAfterClose, answerEveryClose
+    // Faults added for the verdict-truth review (issue 9)
+    case refuseWithoutVersionHeader, ignoreUnmasked, crashOnHugeLength, wrongEcho, closeNormallyOnFlood
+    case acceptShortClose, silentOn1010, secondClose1005, ignoreMasked
+    // Allowed but unusual: the RFC permits each of these, so a case may give at most
+    // NON-STRICT or INFORMATIONAL for them.
+    case speaksVersion8, refuseVersionWith400, refuseUnservedProtocols, acceptHugeHeaders
+    case emptyCloseOnBadClose, reply1002ToBadClose, reply1002To1010, pongAfterClose
 
     var description: String { rawValue }
 }
@@ -94,6 +101,11 @@ final class FaultyPeer: ChannelInboundHandler {
         self.faults = faults
     }
 
+    /// Faults that keep reading after the closing handshake.
+    private var lingers: Bool {
+        faults.contains(.echoAfterClose) || faults.contains(.answerEveryClose) || faults.contains(.pongAfterClose)
+    }
+
     private var isServer: Bool {
         if case .server = role { return true }
         return false
@@ -111,7 +123,7 @@ final class FaultyPeer: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        guard !closed || faults.contains(.echoAfterClose) || faults.contains(.answerEveryClose) else { return }
+        guard !closed || lingers else { return }
         inbound.writeBuffer(&bytes)
         reads += 1
         if !open {
@@ -133,7 +145,7 @@ final class FaultyPeer: ChannelInboundHandler {
             return
         }
         let limits =
-            faults.contains(.upgradeAnything) || faults.contains(.dieOnBigHead)
+            faults.contains(.upgradeAnything) || faults.contains(.dieOnBigHead) || faults.contains(.acceptHugeHeaders)
             ? HTTPLimits(maxHeaderBytes: 1 << 24, maxHeaderCount: 1 << 20) : .default
         let parsed: HandshakeRequest?
         do {
@@ -154,8 +166,16 @@ final class FaultyPeer: ChannelInboundHandler {
                 names.contains("Upgrade"), names.contains("Connection"), names.contains("Sec-WebSocket-Key")
             else { return reject(context, 400, []) }
         }
+        if faults.contains(.refuseUnservedProtocols), !request.headers.values("Sec-WebSocket-Protocol").isEmpty {
+            return reject(context, 400, [])
+        }
+        let version = request.headers["Sec-WebSocket-Version"]
+        if version != "13", version != nil {
+            if faults.contains(.refuseWithoutVersionHeader) { return reject(context, 426, []) }
+            if faults.contains(.refuseVersionWith400) { return reject(context, 400, [("Sec-WebSocket-Version", "13")]) }
+        }
         var response: HandshakeResponse
-        if faults.contains(.upgradeAnything) {
+        if faults.contains(.upgradeAnything) || (faults.contains(.speaksVersion8) && version == "8") {
             var headers = HTTPHeaders()
             headers.add(name: "Upgrade", value: "websocket")
             headers.add(name: "Connection", value: "Upgrade")
@@ -211,20 +231,30 @@ final class FaultyPeer: ChannelInboundHandler {
     // MARK: Frames
 
     private func frames(context: ChannelHandlerContext) {
-        while !closed || faults.contains(.echoAfterClose) || faults.contains(.answerEveryClose) {
+        while !closed || lingers {
             if context.channel.isActive == false { return }
             if let (opcode, masked, length, _) = LooseFrame.peekHeader(inbound) {
                 if !checkHeader(opcode: opcode, masked: masked, length: length, context: context) { return }
             }
             guard let frame = LooseFrame.next(&inbound) else { return }
+            if faults.contains(.ignoreUnmasked), isServer, frame.key == nil { continue }
+            if faults.contains(.ignoreMasked), !isServer, frame.key != nil { continue }
             if !handle(frame, context: context) { return }
         }
     }
 
     /// Rules decided by the header alone. Returns false when the connection was failed.
     private func checkHeader(opcode: UInt8, masked: Bool, length: UInt64, context: ChannelHandlerContext) -> Bool {
-        if isServer && !masked && !faults.contains(.acceptUnmasked) { return fail(1002, context) }
-        if !isServer && masked && !faults.contains(.acceptMaskedServerFrames) { return fail(1002, context) }
+        if isServer && !masked && !faults.contains(.acceptUnmasked) && !faults.contains(.ignoreUnmasked) {
+            return fail(1002, context)
+        }
+        if faults.contains(.crashOnHugeLength), length > UInt64(Int32.max) {
+            die(context)
+            return false
+        }
+        if !isServer && masked && !faults.contains(.acceptMaskedServerFrames) && !faults.contains(.ignoreMasked) {
+            return fail(1002, context)
+        }
         if opcode >= 8 && length > 125 && !(opcode == 8 && faults.contains(.noControlLengthCheck)) {
             return fail(1002, context)
         }
@@ -264,15 +294,22 @@ final class FaultyPeer: ChannelInboundHandler {
             if message.count > Self.maxMessage && !faults.contains(.noMessageLimit) {
                 return fail(1009, context)
             }
+            if faults.contains(.closeNormallyOnFlood) && fragments > 5000 { return fail(1000, context) }
             guard frame.fin, let opcode = messageOpcode else { return true }
             messageOpcode = nil
+            if faults.contains(.wrongEcho) && fragments > 5000 {
+                send(opcode, Array(message.dropLast()), context)
+                return fail(1009, context)
+            }
             if opcode == 1 && String(validating: message, as: UTF8.self) == nil { return fail(1007, context) }
             if !closed || faults.contains(.echoAfterClose) { send(opcode, message, context) }
             message = []
         case 8:
             return closeFrame(frame.payload, context: context)
         case 9:
-            if !closed || faults.contains(.echoAfterClose) { send(10, frame.payload, context) }
+            if !closed || faults.contains(.echoAfterClose) || faults.contains(.pongAfterClose) {
+                send(10, frame.payload, context)
+            }
         case 10:
             break
         default:
@@ -284,23 +321,31 @@ final class FaultyPeer: ChannelInboundHandler {
     private func closeFrame(_ payload: [UInt8], context: ChannelHandlerContext) -> Bool {
         if closed && !faults.contains(.answerEveryClose) { return false }
         var reply: [UInt8] = payload.count >= 2 ? Array(payload.prefix(2)) : []
-        if payload.count == 1 { return fail(1002, context) }
+        if payload.count == 1 {
+            if faults.contains(.acceptShortClose) {
+                reply = [0x03, 0xE8]
+            } else {
+                return badClose(1002, context)
+            }
+        }
         if payload.count >= 2 {
             let code = UInt16(payload[0]) << 8 | UInt16(payload[1])
             let reason = Array(payload.dropFirst(2))
-            if !CloseCode.isValidOnWire(code) { return fail(1002, context) }
+            if !CloseCode.isValidOnWire(code) { return badClose(1002, context) }
             if faults.contains(.closeReasonLimit100) && reason.count > 100 { return fail(1002, context) }
             if !faults.contains(.acceptInvalidCloseReason) && String(validating: reason, as: UTF8.self) == nil {
-                return fail(1007, context)
+                return badClose(1007, context)
             }
             if code == 1010 && faults.contains(.reject1010) { return fail(1002, context) }
             if code == 1011 && faults.contains(.reject1011) { return fail(1002, context) }
-            if code == 1010 && !isServer && !faults.contains(.accept1010) { reply = [0x03, 0xEA] }
+            if code == 1010 && !isServer && faults.contains(.silentOn1010) { return false }
+            if code == 1010 && !isServer && faults.contains(.reply1002To1010) { reply = [0x03, 0xEA] }
         }
         if !sentClose || faults.contains(.answerEveryClose) { send(8, reply, context) }
+        if faults.contains(.secondClose1005) { send(8, [0x03, 0xED], context) }
         sentClose = true
         closed = true
-        let lingering = faults.contains(.echoAfterClose) || faults.contains(.answerEveryClose)
+        let lingering = lingers
         if isServer {
             if lingering {
                 let channel = context.channel
@@ -310,6 +355,20 @@ final class FaultyPeer: ChannelInboundHandler {
             }
         }
         return lingering
+    }
+
+    /// A close payload the peer must reject: with `code`, or as the allowed-but-unusual faults
+    /// answer it (an empty close, or 1002 where 1007 is the precise code).
+    private func badClose(_ code: UInt16, _ context: ChannelHandlerContext) -> Bool {
+        if faults.contains(.emptyCloseOnBadClose) {
+            if !sentClose { send(8, [], context) }
+            sentClose = true
+            closed = true
+            let channel = context.channel
+            context.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
+            return false
+        }
+        return fail(faults.contains(.reply1002ToBadClose) ? 1002 : code, context)
     }
 
     @discardableResult

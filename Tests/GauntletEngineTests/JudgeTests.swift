@@ -163,4 +163,142 @@ struct JudgeTests {
         record.limitsBehavior = .ok
         #expect(Judge.judge(definition, record).behavior == .ok)
     }
+
+    // MARK: Issue 9: the requirement rule, unobservable runs, words that match the verdict
+
+    static let catalog = try! CaseCatalog.bundled()
+
+    @Test("an unobservable run is FAILED in every case of the catalog, informational ones included")
+    func unobservableRunFailsEveryCase() {
+        let kinds: [UnobservableRun] = [.couldNotConnect, .handshakeNeverAnswered, .noPeerConnected]
+        for definition in Self.catalog.cases {
+            for kind in kinds {
+                var record = SessionRecord(role: kind == .noPeerConnected ? .server : .client)
+                record.unobservable = kind
+                record.connectionError = "connection refused"
+                let j = Judge.judge(definition, record)
+                #expect(j.behavior == .failed && j.behaviorClose == .failed, "\(definition.id) \(kind)")
+            }
+        }
+        #expect(Self.catalog.cases.contains { $0.judge.informational })
+    }
+
+    /// Every failing shape of a session, for the cases that declare SHOULD.
+    static var failingShapes: [SessionRecord] {
+        var shapes: [SessionRecord] = []
+        for closedByMe in [true, false] {
+            for code in [nil, 1000, 1002, 1011] as [UInt16?] {
+                for clean in [true, false] {
+                    var r = record(closedByMe: closedByMe, wasClean: clean, remoteCode: code, droppedByMe: !clean)
+                    r.received = [.message(Array("junk".utf8), binary: true)]
+                    shapes.append(r)
+                    r.received = []
+                    r.wasCloseHandshakeTimeout = !clean
+                    shapes.append(r)
+                }
+            }
+        }
+        return shapes
+    }
+
+    @Test("a family case that declares SHOULD is never FAILED except by the health check")
+    func shouldCasesAreAtWorstNonStrict() throws {
+        let should = Self.catalog.cases.filter {
+            $0.followsRequirementRule && ($0.requirement == .should || $0.requirement == .shouldNot)
+        }
+        #expect(!should.isEmpty)
+        for definition in should {
+            for shape in Self.failingShapes {
+                let j = Judge.judge(definition, shape)
+                #expect(j.behavior != .failed, "\(definition.id): \(j.behaviorReason)")
+                #expect(![.failed, .wrongCode, .unclean, .failedByClient].contains(j.behaviorClose))
+                var dead = shape
+                dead.healthCheck = HealthCheckOutcome(passed: false, detail: "connection refused")
+                #expect(Judge.judge(definition, dead).behavior == .failed)
+            }
+        }
+    }
+
+    @Test("a family case that declares MAY is INFORMATIONAL whatever happened, unless the server died")
+    func mayCasesAreInformational() {
+        let may = Self.catalog.cases.filter { $0.followsRequirementRule && $0.requirement == .may }
+        #expect(may.count >= 6)
+        for definition in may {
+            for shape in Self.failingShapes {
+                let j = Judge.judge(definition, shape)
+                #expect(j.behavior == .informational, "\(definition.id): \(j.behaviorReason)")
+            }
+        }
+    }
+
+    @Test("Autobahn's categories keep Autobahn's verdicts: no requirement cap there")
+    func autobahnCategoriesAreNotCapped() throws {
+        var definition = Self.violationCase()
+        definition.requirement = .should
+        let j = Judge.judge(definition, Self.record(closedByMe: true, remoteCode: nil))
+        #expect(j.behaviorClose == .failed)
+    }
+
+    @Test("the reason never says 'as expected' under a verdict a later rule changed")
+    func wordsMatchTheFinalVerdict() throws {
+        let definition = try #require(Self.catalog["15.1.1"])
+        // Events match OK ([]), but the peer answered the invalid reason with a normal 1000.
+        let wrong = Judge.judge(definition, Self.record(closedByMe: true, remoteCode: 1000))
+        #expect(wrong.behavior == .failed)
+        #expect(!wrong.behaviorReason.contains("as expected"), "\(wrong.behaviorReason)")
+        #expect(
+            wrong.behaviorReason.hasPrefix(
+                "Received nothing; those events alone would earn OK, but the verdict is FAILED:"))
+        let right = Judge.judge(definition, Self.record(closedByMe: true, wasClean: false, remoteCode: 1007))
+        #expect(right.behavior == .ok)
+        #expect(right.behaviorReason.hasPrefix("Received nothing, as expected for OK."), "\(right.behaviorReason)")
+    }
+
+    @Test("15.x: an empty close or 1002 answering an invalid close payload is NON-STRICT when Gauntlet closed first")
+    func preferredCodeAppliesToTheReplyToGauntletsClose() throws {
+        for id in ["15.1.1", "15.6.1"] as [CaseID] {
+            let definition = try #require(Self.catalog[id])
+            let empty = Judge.judge(definition, Self.record(closedByMe: true, remoteCode: nil))
+            #expect(empty.behavior == .nonStrict, "\(id): \(empty.behaviorReason)")
+            #expect(empty.behaviorReason.contains("without a code"))
+            let protocolError = Judge.judge(
+                definition, Self.record(closedByMe: true, wasClean: false, remoteCode: 1002))
+            #expect(protocolError.behavior == (id == "15.6.1" ? .ok : .nonStrict))
+        }
+    }
+
+    @Test("14.3.x: a wrong echo fails whatever follows; a close 1000 without the echo is not a refusal")
+    func resourceRefusals() throws {
+        let definition = try #require(Self.catalog["14.3.1"])
+        let wrongEcho = [ReceivedEvent.message(Array(repeating: 0x2A, count: 9999), binary: false)]
+        for code in [nil, 1009] as [UInt16?] {
+            let j = Judge.judge(definition, Self.record(received: wrongEcho, closedByMe: false, remoteCode: code))
+            #expect(j.behavior == .failed, "\(String(describing: code)): \(j.behaviorReason)")
+        }
+        let normal = Judge.judge(definition, Self.record(closedByMe: false, remoteCode: 1000))
+        #expect(normal.behavior == .failed)
+        // A drop by Gauntlet itself (its hard bound) is not the peer's refusal.
+        let ownDrop = Judge.judge(
+            definition, Self.record(closedByMe: false, wasClean: false, remoteCode: nil, droppedByMe: true))
+        #expect(ownDrop.behavior == .failed, "\(ownDrop.behaviorReason)")
+        for code in [nil, 1008, 1009] as [UInt16?] {
+            let j = Judge.judge(definition, Self.record(closedByMe: false, wasClean: false, remoteCode: code))
+            #expect(j.behavior == .ok, "\(String(describing: code)): \(j.behaviorReason)")
+        }
+    }
+
+    @Test("0.x: a refusal case where the server never answered, or Gauntlet gave up a slowloris, is judged by type")
+    func refusalFacts() throws {
+        let slowloris = try #require(Self.catalog["0.6.1"])
+        var abandoned = SessionRecord(role: .client)
+        abandoned.requestAbandoned = true
+        abandoned.connectionError = "anything at all"
+        #expect(Judge.judge(slowloris, abandoned).behavior == .informational)
+        let refusal = try #require(Self.catalog["0.1.1"])
+        var closed = SessionRecord(role: .client)
+        // Engine prose no longer decides anything: a message that starts like the old marker
+        // is just text.
+        closed.connectionError = "Gauntlet stopped trickling the request"
+        #expect(Judge.judge(refusal, closed).behavior == .nonStrict)
+    }
 }

@@ -22,7 +22,7 @@ struct EvaluationTests {
         #expect(totals.skipped == 1)
         #expect(totals.notRun == 1)
         #expect(totals.total == 9)
-        #expect(totals.summaryLine == "6 passed, 1 failed, 2 skipped")
+        #expect(totals.summaryLine == "6 passed, 1 failed, 1 skipped, 1 not run")
         #expect(!evaluation.succeeded)
         #expect(evaluation.cases.map(\.id.rawValue).prefix(3) == ["1.1.1", "1.1.2", "1.1.10"])
     }
@@ -32,7 +32,7 @@ struct EvaluationTests {
         let evaluation = Evaluation(runs: [sampleRun()], policy: .strict)
         #expect(evaluation.outcome(agent: "test-agent", id: "6.4.1")?.outcome == .fail)
         #expect(evaluation.outcome(agent: "test-agent", id: "12.1.1")?.outcome == .fail)
-        #expect(evaluation.totals.summaryLine == "5 passed, 3 failed, 1 skipped")
+        #expect(evaluation.totals.summaryLine == "5 passed, 3 failed, 1 not run")
     }
 
     @Test("a case that could not be judged never passes")
@@ -68,7 +68,7 @@ struct EvaluationTests {
         #expect(evaluation.unusedExpectations.map(\.pattern) == ["99.*"])
         #expect(evaluation.totals.expectedFailures == 1)
         #expect(evaluation.totals.unexpectedPasses == 1)
-        #expect(evaluation.totals.summaryLine == "5 passed, 2 failed, 2 skipped")
+        #expect(evaluation.totals.summaryLine == "5 passed, 2 failed, 1 skipped, 1 not run")
         #expect(!evaluation.succeeded)
         let explanation = try #require(evaluation.outcome(agent: "test-agent", id: "1.1.1")?.explanation)
         #expect(explanation.contains("unexpected pass"))
@@ -96,6 +96,6 @@ struct EvaluationTests {
         let evaluation = Evaluation(runs: [sampleRun()], policy: .standard, skip: ["7.*"])
         #expect(evaluation.outcome(agent: "test-agent", id: "7.9.1")?.outcome == .skipped)
         #expect(evaluation.succeeded)
-        #expect(evaluation.totals.summaryLine == "5 passed, 0 failed, 4 skipped")
+        #expect(evaluation.totals.summaryLine == "5 passed, 0 failed, 3 skipped, 1 not run")
     }
 }

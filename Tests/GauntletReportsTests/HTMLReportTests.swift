@@ -109,7 +109,7 @@ struct HTMLReportTests {
     func summary() {
         let run = sampleRun()
         let index = HTMLReport.indexPage(runs: [run], evaluation: Evaluation(runs: [run], policy: .standard))
-        #expect(index.contains("6 passed, 1 failed, 2 skipped"))
+        #expect(index.contains("6 passed, 1 failed, 1 skipped, 1 not run"))
         #expect(index.contains("Run fails."))
         // OK 4, NON-STRICT 1, INFORMATIONAL 1, UNIMPLEMENTED 1, FAILED 1, close not OK 1, passed 6, failed 1
         let cells = ["4", "1", "1", "1", "1", "1", "6"].map { "<td class=\"num\">\($0)</td>" }.joined()

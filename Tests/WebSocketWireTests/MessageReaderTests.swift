@@ -91,7 +91,8 @@ struct MessageReaderTests {
         reader.append(buffer(hex: "81 0A 61 62 ED"))
         #expect(try reader.next() == nil)
         reader.append(buffer(hex: "A0"))
-        #expect(throws: ProtocolViolation(.invalidUTF8, offset: 5)) { try reader.next() }
+        // Stream octet 5 is octet 3 of the message payload, the number the reports give.
+        #expect(throws: ProtocolViolation(.invalidUTF8, offset: 5, messageOffset: 3)) { try reader.next() }
     }
 
     @Test("message size is checked against declared lengths before the payload arrives")

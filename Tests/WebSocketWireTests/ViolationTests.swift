@@ -225,3 +225,30 @@ struct ViolationTests {
         }
     }
 }
+
+@Suite("Invalid UTF-8 positions count message payload")
+struct UTF8PositionTests {
+    @Test("a bad octet in the second fragment is numbered within the message, not the stream")
+    func positionInFragmentedMessage() {
+        let first = hexBytes("cebae1bdb9cf83cebcceb5")  // Autobahn's κόσμε: 11 valid octets
+        let wire = encoded(
+            Frame(opcode: .text, fin: false, maskKey: exampleKey, payload: ByteBuffer(bytes: first)),
+            Frame(opcode: .ping, maskKey: exampleKey, payload: ByteBuffer(bytes: [1, 2])),
+            Frame(opcode: .continuation, maskKey: exampleKey, payload: ByteBuffer(bytes: [0x61, 0xFF, 0x62])))
+        for size in chunkSizes(wire) {
+            let outcome = readMessages(wire, configuration: .init(peerRole: .client), chunkSize: size)
+            // 11 octets of the first fragment, then "a": the 0xFF is octet 12 of the payload.
+            #expect(outcome.violation?.messageOffset == 12, "chunk size \(size)")
+            #expect(
+                outcome.violation?.description
+                    == "invalid UTF-8 in text message at octet 12 of the message payload (RFC 6455 §8.1)")
+        }
+    }
+
+    @Test("a message that ends inside a character is numbered at its last payload octet")
+    func truncatedCharacterAtTheEnd() {
+        let wire = encoded(Frame(opcode: .text, maskKey: exampleKey, payload: ByteBuffer(bytes: [0x61, 0xCE])))
+        let outcome = readMessages(wire, configuration: .init(peerRole: .client), chunkSize: wire.count)
+        #expect(outcome.violation?.messageOffset == 1)
+    }
+}

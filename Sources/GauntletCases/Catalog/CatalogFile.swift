@@ -40,12 +40,15 @@ struct CatalogFile {
             throw invalid("", "a case file is a JSON object")
         }
         if members["groups"] != nil { return try parseCategory(members) }
+        // A list or a bare case has no category title: the file name stands in for it, so a
+        // replayed fuzzer reproducer is reported under its own file ("0 crash-1f2e.json"),
+        // not as "Category 0".
         if let cases = members["cases"] {
             return try array(cases, at: "cases").enumerated().map { (index, item) throws(CatalogError) in
-                try decodeCase(item, at: "cases[\(index)]", category: "", group: "")
+                try decodeCase(item, at: "cases[\(index)]", category: name, group: "")
             }
         }
-        if members["id"] != nil { return [try decodeCase(root, at: "", category: "", group: "")] }
+        if members["id"] != nil { return [try decodeCase(root, at: "", category: name, group: "")] }
         throw invalid("", "expected a category file (\"groups\"), a \"cases\" list or a single case (\"id\")")
     }
 

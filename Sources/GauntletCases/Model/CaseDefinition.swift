@@ -133,6 +133,16 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
             throw DecodingError.dataCorruptedError(
                 forKey: .limits, in: c, debugDescription: "judge.mode limits needs a limits block")
         }
+        // The requirement rule (Cases/README.md): what the RFC leaves open is INFORMATIONAL, and
+        // an INFORMATIONAL case checks nothing the RFC demands. Autobahn's categories are exempt.
+        if followsRequirementRule && (requirement == .may) != judge.informational {
+            throw DecodingError.dataCorruptedError(
+                forKey: .requirement, in: c,
+                debugDescription: requirement == .may
+                    ? "a MAY case must be judged informational (\"judge\": {\"informational\": true})"
+                    : "an informational case checks what the RFC leaves open: its requirement is MAY, "
+                        + "not \(requirement.rawValue)")
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -158,6 +168,14 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         if userLimit { try c.encode(userLimit, forKey: .userLimit) }
         if !measure.isEmpty { try c.encode(measure, forKey: .measure) }
         try c.encodeIfPresent(timingDependent, forKey: .timingDependent)
+    }
+
+    /// Whether the verdict follows the requirement rule of `Cases/README.md` (a broken SHOULD is
+    /// at worst NON-STRICT, a MAY is INFORMATIONAL). Autobahn's categories 1–13 keep Autobahn's
+    /// own verdicts; every other category (Gauntlet's families, reproducers) follows the rule.
+    public var followsRequirementRule: Bool {
+        guard let category = Int(id.category) else { return true }
+        return !(1...13).contains(category)
     }
 
     /// Whether the case is meaningful when Gauntlet plays `role`.

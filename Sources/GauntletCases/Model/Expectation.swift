@@ -36,8 +36,9 @@ public enum ExpectedEvent: Hashable, Sendable, Codable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .message(let payload, let binary): return "\(binary ? "binary" : "text") message \(payload)"
-        case .pong(let payload): return "pong \(payload)"
+        case .message(let payload, let binary):
+            return "\(binary ? "binary" : "text") message \(ReadablePayload.text(payload))"
+        case .pong(let payload): return "pong \(ReadablePayload.text(payload))"
         case .timeout(let tag): return "timeout \(tag)"
         }
     }
@@ -121,11 +122,15 @@ public struct JudgeRules: Hashable, Sendable, Codable {
     public var preferredCodes: [UInt16]?
     /// The frames the peer must have sent, by opcode (15.x: exactly one close frame).
     public var rxFrameCounts: [String: Int]?
+    /// Close codes outside `close.codes` that the RFC still allows as the peer's reaction: they
+    /// pass the close verdict and earn NON-STRICT (11.x: a normal close 1000 does close the
+    /// connection as §5.1 demands; 1002 is the code it names).
+    public var toleratedCodes: [UInt16]?
 
     public init(
         mode: JudgeMode = .events, wrongCodeFailsBehavior: Bool = false, informational: Bool = false,
         txFrameCounts: [String: Int]? = nil, suppressAutoClose: Bool = false, preferredCodes: [UInt16]? = nil,
-        rxFrameCounts: [String: Int]? = nil
+        rxFrameCounts: [String: Int]? = nil, toleratedCodes: [UInt16]? = nil
     ) {
         self.mode = mode
         self.wrongCodeFailsBehavior = wrongCodeFailsBehavior
@@ -134,13 +139,14 @@ public struct JudgeRules: Hashable, Sendable, Codable {
         self.suppressAutoClose = suppressAutoClose
         self.preferredCodes = preferredCodes
         self.rxFrameCounts = rxFrameCounts
+        self.toleratedCodes = toleratedCodes
     }
 
     public static let standard = JudgeRules()
 
     private enum CodingKeys: String, CodingKey {
         case mode, wrongCodeFailsBehavior, informational, txFrameCounts, suppressAutoClose, preferredCodes,
-            rxFrameCounts
+            rxFrameCounts, toleratedCodes
     }
 
     public init(from decoder: Decoder) throws {
@@ -152,6 +158,7 @@ public struct JudgeRules: Hashable, Sendable, Codable {
         suppressAutoClose = try c.decodeIfPresent(Bool.self, forKey: .suppressAutoClose) ?? false
         preferredCodes = try c.decodeIfPresent([UInt16].self, forKey: .preferredCodes)
         rxFrameCounts = try c.decodeIfPresent([String: Int].self, forKey: .rxFrameCounts)
+        toleratedCodes = try c.decodeIfPresent([UInt16].self, forKey: .toleratedCodes)
     }
 }
 

@@ -145,15 +145,28 @@ public struct HandshakeExpectation: Hashable, Sendable, Codable {
     public var headers: [String]
     /// Extensions the server must not accept (an unknown one it cannot implement).
     public var forbidExtensions: [String]
+    /// A refusal case where upgrading is allowed too (a server that also speaks version 8):
+    /// a 101 is INFORMATIONAL instead of FAILED.
+    public var upgradeAllowed: Bool
+    /// An upgrade case where an HTTP refusal is allowed too (a server may refuse a handshake
+    /// whose subprotocols it does not serve, §4.2.2): an HTTP error status is INFORMATIONAL.
+    public var refusalAllowed: Bool
 
-    public init(status: String, preferredStatus: Int? = nil, headers: [String] = [], forbidExtensions: [String] = []) {
+    public init(
+        status: String, preferredStatus: Int? = nil, headers: [String] = [], forbidExtensions: [String] = [],
+        upgradeAllowed: Bool = false, refusalAllowed: Bool = false
+    ) {
         self.status = status
         self.preferredStatus = preferredStatus
         self.headers = headers
         self.forbidExtensions = forbidExtensions
+        self.upgradeAllowed = upgradeAllowed
+        self.refusalAllowed = refusalAllowed
     }
 
-    private enum CodingKeys: String, CodingKey { case status, preferredStatus, headers, forbidExtensions }
+    private enum CodingKeys: String, CodingKey {
+        case status, preferredStatus, headers, forbidExtensions, upgradeAllowed, refusalAllowed
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -161,6 +174,8 @@ public struct HandshakeExpectation: Hashable, Sendable, Codable {
         preferredStatus = try c.decodeIfPresent(Int.self, forKey: .preferredStatus)
         headers = try c.decodeIfPresent([String].self, forKey: .headers) ?? []
         forbidExtensions = try c.decodeIfPresent([String].self, forKey: .forbidExtensions) ?? []
+        upgradeAllowed = try c.decodeIfPresent(Bool.self, forKey: .upgradeAllowed) ?? false
+        refusalAllowed = try c.decodeIfPresent(Bool.self, forKey: .refusalAllowed) ?? false
         guard Self.isPattern(status) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .status, in: c,
@@ -174,6 +189,8 @@ public struct HandshakeExpectation: Hashable, Sendable, Codable {
         try c.encodeIfPresent(preferredStatus, forKey: .preferredStatus)
         if !headers.isEmpty { try c.encode(headers, forKey: .headers) }
         if !forbidExtensions.isEmpty { try c.encode(forbidExtensions, forKey: .forbidExtensions) }
+        if upgradeAllowed { try c.encode(true, forKey: .upgradeAllowed) }
+        if refusalAllowed { try c.encode(true, forKey: .refusalAllowed) }
     }
 
     /// Whether the handshake is expected to succeed.

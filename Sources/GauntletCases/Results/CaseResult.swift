@@ -41,7 +41,8 @@ public struct CaseResult: Hashable, Sendable, Codable {
     public var txOctetStats: [String: Int]
     /// ISO 8601 with milliseconds, UTC.
     public var started: String
-    /// Milliseconds from the end of the opening handshake to TCP close.
+    /// Milliseconds from the end of the opening handshake to TCP close; from the TCP connection
+    /// when the handshake never completed (a refused or slow handshake).
     public var duration: Int
     public var reportTime: Bool
     public var reportCompressionRatio: Bool

@@ -79,14 +79,10 @@ final class EchoClientHandler: ChannelInboundHandler {
             if !closing { send(.pong, payload, context: context) }
         case .close(let close):
             if !closing {
-                // 1010 says "the server did not negotiate an extension I need": only a client
-                // may send it (RFC 6455 §7.4.1), so from a server it is a protocol error.
-                let reply: ByteBuffer
-                if close.code == CloseCode.mandatoryExtension {
-                    reply = ClosePayload(code: CloseCode.protocolError).encode()
-                } else {
-                    reply = close.code.map { ClosePayload(code: $0).encode() } ?? ByteBuffer()
-                }
+                // Echo the peer's code. 1010 from a server is unusual (§7.4.1 describes it as a
+                // client's code), but no MUST forbids it, and Autobahn's 7.7.8 expects a clean
+                // echo of it in both roles.
+                let reply = close.code.map { ClosePayload(code: $0).encode() } ?? ByteBuffer()
                 send(.close, reply, context: context)
             }
             closing = true

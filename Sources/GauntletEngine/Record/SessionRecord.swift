@@ -35,9 +35,9 @@ public enum ReceivedEvent: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .message(let bytes, let binary):
-            return "\(binary ? "binary" : "text") message of \(bytes.count) octets"
-                + " (\(AutobahnRendering.payload(bytes.prefix(32))))"
-        case .pong(let bytes): return "pong (\(AutobahnRendering.payload(bytes)))"
+            // Same words as `ExpectedEvent`, so an expected and a received event compare at a glance.
+            return "\(binary ? "binary" : "text") message \(ReadablePayload.text(bytes))"
+        case .pong(let bytes): return "pong \(ReadablePayload.text(bytes))"
         case .timeout(let tag): return "timeout \(tag)"
         }
     }
@@ -66,12 +66,18 @@ public struct SessionRecord: Hashable, Sendable {
     public var limitsResult: String?
     /// Frames the tester itself sent, by opcode.
     public var txFrameCounts: [UInt8: Int] = [:]
-    /// Why the connection or handshake failed, when it did.
+    /// Why the connection or handshake failed, when it did (words for people; the judge reads
+    /// `unobservable` and `requestAbandoned`, never this text).
     public var connectionError: String?
     /// Set when the target could not be reached at all: every connect attempt failed, or the
     /// run's probe found it unusable and the case was never attempted. The judge fails such a
     /// case in every family: it observed nothing.
     public var unreachable: TargetUnreachable?
+    /// Set when the case could not observe the peer at all. Such a run is FAILED in every family.
+    public var unobservable: UnobservableRun?
+    /// Gauntlet stopped sending a trickled request that was never meant to end (slowloris, 0.6.1)
+    /// while the server was still waiting: an observation, not an unobservable run.
+    public var requestAbandoned = false
     /// Violations in the peer's own frames (masking rule, RSV, …) with offset and RFC section.
     public var peerViolations: [String] = []
     /// Informational measurements (e.g. a server's effective limit), shown in reports.
@@ -82,7 +88,8 @@ public struct SessionRecord: Hashable, Sendable {
     public var healthCheck: HealthCheckOutcome?
     public var httpRequest = ""
     public var httpResponse = ""
-    /// Milliseconds from the end of the opening handshake to TCP close (0 if it never opened).
+    /// Milliseconds from the end of the opening handshake to TCP close; from the TCP connection
+    /// when the handshake never completed (0 only when TCP never connected).
     public var durationMilliseconds = 0
     /// Wall-clock start of the case, ISO 8601 UTC with milliseconds.
     public var started = ""
@@ -93,6 +100,25 @@ public struct SessionRecord: Hashable, Sendable {
     public var rxOctetStats: [String: Int] = [:]
 
     public init(role: Role) { self.role = role }
+}
+
+/// Why a case saw nothing of the peer's behaviour. Typed so the judge never matches engine prose.
+public enum UnobservableRun: String, Hashable, Sendable {
+    /// TCP never connected (refused, unreachable, reset before any byte).
+    case couldNotConnect
+    /// The opening handshake was never answered within its timeout.
+    case handshakeNeverAnswered
+    /// Server role: no client connected before the listener stopped.
+    case noPeerConnected
+
+    /// One sentence for reports.
+    public var explanation: String {
+        switch self {
+        case .couldNotConnect: return "Gauntlet could not connect to the server, so nothing was observed"
+        case .handshakeNeverAnswered: return "the opening handshake was never answered, so nothing was observed"
+        case .noPeerConnected: return "no client connected, so nothing was observed"
+        }
+    }
 }
 
 /// Whether the server still answered on a fresh connection after a case, and the evidence.

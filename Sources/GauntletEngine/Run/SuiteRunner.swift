@@ -164,6 +164,8 @@ public struct SuiteRunner: Sendable {
         var record = SessionRecord(role: player.role == .client ? .client : .server)
         record.started = Session.iso8601(.init())
         record.unreachable = down
+        // The judge's typed "observed nothing" (FAILED in every family).
+        record.unobservable = down.kind == .noHandshakeAnswer ? .handshakeNeverAnswered : .couldNotConnect
         record.connectionError = down.description
         return build(definition, record)
     }

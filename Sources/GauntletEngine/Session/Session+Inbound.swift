@@ -31,11 +31,13 @@ extension Session {
         switch event {
         case .frame(let frame):
             log.rxFrame(frame)
-            if frame.header.opcode == .close, frame.payload.readableBytes >= 2,
+            if frame.header.opcode == .close, !(state == .closing && record.wasClean),
+                frame.payload.readableBytes >= 2,
                 let code = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt16.self)
             {
                 // Autobahn stores the peer's code before validating it (or the reason), so an
-                // invalid code echoed back is judged as a WRONG CODE.
+                // invalid code echoed back is judged as a WRONG CODE. A close frame after the
+                // closing handshake completed does not replace the code of the peer's close.
                 record.remoteCloseCode = code
             }
         case .message(let opcode, let payload):

@@ -247,7 +247,17 @@ extension Session {
         record.failedByMe = true
         switch state {
         case .open: sendClose(code: code, reason: String(reason.utf8.prefix(120)) ?? "", isReply: false)
-        case .closing: drop()
+        case .closing:
+            // Autobahn drops TCP when the peer breaks the protocol during or after the closing
+            // handshake (e.g. a second close carrying 1005, a code not allowed on the wire), and
+            // the closing handshake no longer counts as clean: it reports UNCLEAN there, not
+            // WRONG CODE. A handshake that had completed is marked unclean here for that reason.
+            if record.wasClean {
+                record.wasClean = false
+                record.wasNotCleanReason =
+                    "Gauntlet dropped TCP: after the closing handshake the peer broke the protocol (\(reason))"
+            }
+            drop()
         case .connecting, .closed: break
         }
     }

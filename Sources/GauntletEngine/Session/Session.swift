@@ -68,6 +68,7 @@ final class Session {
         schedule(after: timeout) { session in
             guard session.state == .connecting else { return }
             session.record.wasOpenHandshakeTimeout = true
+            if !session.record.requestAbandoned { session.record.unobservable = .handshakeNeverAnswered }
             session.record.connectionError = "opening handshake did not finish within \(timeout) s"
             session.drop()
         }
@@ -105,9 +106,12 @@ final class Session {
                 : "the client closed the connection before completing the opening handshake"
         }
         recordMeasurements()
+        recordUnfinishedLimits()
         state = .closed
-        if let openedAt {
-            record.durationMilliseconds = Int(((NIODeadline.now() - openedAt).nanoseconds + 500_000) / 1_000_000)
+        // A case whose handshake never completed (every 0.x refusal, a 12 s slowloris) still
+        // took time: count it from the TCP connection instead of reporting 0.
+        if let since = openedAt ?? connectedAt {
+            record.durationMilliseconds = Self.milliseconds(since: since)
         }
         record.txFrameCounts = log.txFrameCounts
         record.wirelog = log.records
@@ -125,6 +129,11 @@ final class Session {
             record.connectionError = "connection error: \(error)"
         }
         channel.close(promise: nil)
+    }
+
+    /// Whole milliseconds from `start` to now, rounded.
+    static func milliseconds(since start: NIODeadline) -> Int {
+        Int(((NIODeadline.now() - start).nanoseconds + 500_000) / 1_000_000)
     }
 
     // MARK: Opening handshake

@@ -45,7 +45,7 @@ public struct ServerTarget: Sendable {
         probe.connectAttempts = 2
         let text = "gauntlet health check"
         let definition = CaseDefinition(
-            id: "0.0.0", title: "health check", rfc: "10.4", requirement: .should,
+            id: "0.0.0", title: "health check", rfc: "10.4", requirement: .must,
             actions: [.message(MessageAction(opcode: 1, payload: Payload(text: text))), .killAfter(5)],
             expect: [EventAlternative(verdict: "OK", events: [.message(Payload(text: text), binary: false)])],
             close: CloseExpectation(by: .tester, codes: [1000], clean: true))
@@ -90,6 +90,7 @@ public struct ServerTarget: Sendable {
             lastError ?? ChannelError.connectTimeout(connectTimeout), target: url.description)
         record.unreachable = unreachable
         record.connectionError = "\(unreachable.description), after \(connectAttempts) attempt(s)"
+        record.unobservable = .couldNotConnect
         return record
     }
 

@@ -6,6 +6,8 @@ struct HTMLCasePage {
     let result: CaseResult
     let agent: String
     let judged: Evaluation.Case?
+    /// The policy `judged` was judged under; it decides which verdicts the page calls rejected.
+    let policy: Policy
 
     func render() -> String {
         let details = result.gauntlet
@@ -49,19 +51,22 @@ struct HTMLCasePage {
         var out = "<h2>Verdict</h2>\n<table>\n"
         out += "<tr><th>behavior</th><td><span class=\"badge \(HTMLStyle.cssClass(result.behavior))\">"
         out += "\(h(result.behavior.rawValue))</span></td><td>\(h(result.result))"
-        if !result.gauntlet.behaviorReason.isEmpty && result.gauntlet.behaviorReason != result.result {
-            out += "<br>\(h(result.gauntlet.behaviorReason))"
+        let behaviorReason = VerdictWords.consistent(result.gauntlet.behaviorReason, with: result.behavior.rawValue)
+        if !behaviorReason.isEmpty && behaviorReason != result.result {
+            out += "<br>\(h(behaviorReason))"
         }
         out += "</td></tr>\n"
         out += "<tr><th>behaviorClose</th><td><span class=\"badge \(HTMLStyle.cssClass(result.behaviorClose))\">"
         out += "\(h(result.behaviorClose.rawValue))</span></td><td>\(h(result.resultClose))"
-        if !result.gauntlet.closeReason.isEmpty && result.gauntlet.closeReason != result.resultClose {
-            out += "<br>\(h(result.gauntlet.closeReason))"
+        let closeReason = VerdictWords.consistent(result.gauntlet.closeReason, with: result.behaviorClose.rawValue)
+        if !closeReason.isEmpty && closeReason != result.resultClose {
+            out += "<br>\(h(closeReason))"
         }
         out += "</td></tr>\n"
         if let judged {
             out += "<tr><th>outcome</th><td class=\"\(judged.outcome.failsRun ? "bad" : "good")\">"
-            out += "\(h(judged.outcome.rawValue))</td><td>\(h(judged.explanation))</td></tr>\n"
+            let words = judged.outcome.failsRun ? VerdictWords.failure(judged, policy: policy) : judged.explanation
+            out += "\(h(judged.outcome.rawValue))</td><td>\(h(words))</td></tr>\n"
         }
         return out + "</table>\n"
     }

@@ -94,7 +94,13 @@ struct HTMLIndexPage {
         }
         let judged = evaluation.outcome(agent: run.agent, id: id)
         let outcomeClass = judged.map { " " + HTMLStyle.cssClass($0.outcome) } ?? ""
-        let tip = judged.map { " title=\"\(h($0.explanation))\"" } ?? ""
+        let tip =
+            judged.map { judged in
+                let words =
+                    judged.outcome.failsRun
+                    ? VerdictWords.failure(judged, policy: evaluation.policy) : judged.explanation
+                return " title=\"\(h(words))\""
+            } ?? ""
         let link = h(HTMLReport.casePageName(agent: run.agent, id: id))
         var behavior = "<td class=\"v \(HTMLStyle.cssClass(result.behavior))\(outcomeClass)\"\(tip)>"
         behavior += "<a href=\"\(link)\">\(h(result.behavior.rawValue))"

@@ -16,9 +16,11 @@ public enum HTMLReport {
         HTMLIndexPage(runs: runs.sorted { $0.agent < $1.agent }, evaluation: evaluation).render()
     }
 
-    /// The detail page of one case for one agent; `judged` adds the outcome under the policy.
-    public static func casePage(_ result: CaseResult, agent: String, judged: Evaluation.Case? = nil) -> String {
-        HTMLCasePage(result: result, agent: agent, judged: judged).render()
+    /// The detail page of one case for one agent; `judged` adds the outcome under `policy`.
+    public static func casePage(
+        _ result: CaseResult, agent: String, judged: Evaluation.Case? = nil, policy: Policy = .standard
+    ) -> String {
+        HTMLCasePage(result: result, agent: agent, judged: judged, policy: policy).render()
     }
 
     /// Writes `index.html` and every case page into `directory`, atomically, creating it if
@@ -30,7 +32,8 @@ public enum HTMLReport {
         for run in runs {
             for result in run.results {
                 let page = casePage(
-                    result, agent: run.agent, judged: evaluation.outcome(agent: run.agent, id: result.id))
+                    result, agent: run.agent, judged: evaluation.outcome(agent: run.agent, id: result.id),
+                    policy: evaluation.policy)
                 try AtomicFile.write(page, named: casePageName(agent: run.agent, id: result.id), in: directory)
             }
         }

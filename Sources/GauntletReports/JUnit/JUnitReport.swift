@@ -74,7 +74,8 @@ public enum JUnitReport {
         case .fail, .unexpectedPass:
             let details = FailureDetail.details(for: judged, policy: policy)
             let body = details.map { "Expected: \($0.expected)\nActual: \($0.actual)" }.joined(separator: "\n\n")
-            out += ">\n      <failure message=\"\(XMLEscaping.attribute(judged.explanation))\""
+            let message = VerdictWords.failure(judged, policy: policy)
+            out += ">\n      <failure message=\"\(XMLEscaping.attribute(message))\""
             out += " type=\"\(XMLEscaping.attribute(details.first?.field ?? "behavior"))\">"
             out += XMLEscaping.text(body) + "</failure>\n    </testcase>\n"
             return out

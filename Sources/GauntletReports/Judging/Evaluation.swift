@@ -40,14 +40,17 @@ public struct Evaluation: Sendable {
 
         public var total: Int { passed + failed + expectedFailures + unexpectedPasses + notRun + skipped }
 
-        /// `N passed, N failed` plus `, N skipped` when any were skipped or not run.
+        /// `N passed, N failed` plus `, N skipped` when any were skipped and `, N not run`
+        /// when the run ended before some cases.
         ///
         /// Expected failures count as passed (the run accepts them) and unexpected passes as
-        /// failed (the run rejects them); CI log scrapers read exactly this line.
+        /// failed (the run rejects them); CI log scrapers read exactly this line. "Skipped" (left
+        /// out on purpose, or UNIMPLEMENTED) and "not run" (interrupted) are the README's words.
         public var summaryLine: String {
-            let line = "\(passed + expectedFailures) passed, \(failed + unexpectedPasses) failed"
-            let skippedAll = skipped + notRun
-            return skippedAll > 0 ? line + ", \(skippedAll) skipped" : line
+            var line = "\(passed + expectedFailures) passed, \(failed + unexpectedPasses) failed"
+            if skipped > 0 { line += ", \(skipped) skipped" }
+            if notRun > 0 { line += ", \(notRun) not run" }
+            return line
         }
     }
 

@@ -68,10 +68,20 @@ enum EventText {
         }
     }
 
+    /// Autobahn's record holds text for valid UTF-8 and `0x…` hex otherwise: hex stays bare,
+    /// text is quoted and escaped (a `"` or newline in the payload cannot end the quote).
     private static func payloadText(_ value: JSONValue, limit: Int) -> String {
         switch value {
-        case .string(let text): return "\"" + TerminalText.truncated(text, to: limit) + "\""
+        case .string(let text) where isHexRendering(text): return TerminalText.truncated(text, to: limit + 2)
+        case .string(let text): return ReadablePayload.quoted(TerminalText.truncated(text, to: limit))
         default: return value.description
         }
+    }
+
+    /// `0x` followed by hex digits, optionally Autobahn's ` ...` cut mark.
+    private static func isHexRendering(_ text: String) -> Bool {
+        let body = text.hasSuffix(" ...") ? text.dropLast(4) : Substring(text)
+        guard body.hasPrefix("0x"), body.count > 2 else { return false }
+        return body.dropFirst(2).allSatisfy(\.isHexDigit)
     }
 }

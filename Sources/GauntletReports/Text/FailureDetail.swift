@@ -13,17 +13,28 @@ struct FailureDetail: Hashable {
         var details: [FailureDetail] = []
         if !policy.acceptsBehavior(result.behavior) || result.gauntlet.error != nil {
             var actual = "\(EventText.events(result.received)) — \(result.behavior.rawValue)"
-            if !result.gauntlet.behaviorReason.isEmpty { actual += ": \(result.gauntlet.behaviorReason)" }
+            if result.behavior != .failed, let rejection = VerdictWords.rejection(of: result.behavior, by: policy) {
+                // A ✗ beside "as expected for NON-STRICT" reads as a contradiction unless the
+                // line says it is the policy that refuses the verdict.
+                actual += " (\(rejection))"
+            }
+            let reason = VerdictWords.consistent(result.gauntlet.behaviorReason, with: result.behavior.rawValue)
+            if !reason.isEmpty { actual += ": \(reason)" }
             if let error = result.gauntlet.error { actual += " (error: \(error))" }
             // When the events did match an alternative, the failure is about something else
             // (Autobahn fails 7.9.x's behavior on the close code); its own sentence says what.
-            let eventsMatched = result.expected.values.contains(result.received)
+            // A match with an alternative the policy rejects (NON-STRICT under strict) is the
+            // failure itself: then the alternatives are what the reader needs to see.
+            let eventsMatched = result.expected.contains { name, events in
+                events == result.received && (Behavior(rawValue: name).map(policy.acceptsBehavior) ?? false)
+            }
             let expected = eventsMatched ? result.expectation : EventText.expectedEvents(result)
             details.append(FailureDetail(field: "behavior", expected: expected, actual: actual))
         }
         if !policy.acceptsClose(result.behaviorClose) {
             var actual = "\(EventText.actualClose(result)) — \(result.behaviorClose.rawValue)"
-            if !result.gauntlet.closeReason.isEmpty { actual += ": \(result.gauntlet.closeReason)" }
+            let reason = VerdictWords.consistent(result.gauntlet.closeReason, with: result.behaviorClose.rawValue)
+            if !reason.isEmpty { actual += ": \(reason)" }
             details.append(
                 FailureDetail(field: "behaviorClose", expected: EventText.expectedClose(result), actual: actual))
         }

@@ -9,8 +9,8 @@ public enum MarkdownReport {
         var out = "## Gauntlet: \(evaluation.succeeded ? "passed" : "failed") (policy `\(policy.rawValue)`)\n\n"
         out += "**\(evaluation.totals.summaryLine)**\n\n"
         out += "| Agent | Category | Passed | Non-strict | Informational | Unimplemented | Failed |"
-        out += " Expected failures | Not run |\n"
-        out += "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        out += " Expected failures | Skipped | Not run |\n"
+        out += "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for agent in runs.map(\.agent).sorted() {
             let tallies = CategoryTally.tallies(evaluation.cases.filter { $0.agent == agent })
             for tally in tallies + [CategoryTally.total(tallies, label: "**Total**")] {
@@ -18,7 +18,7 @@ public enum MarkdownReport {
                     tally.category.isEmpty ? tally.title : "\(tally.category) " + MarkdownText.escape(tally.title)
                 out += "| \(MarkdownText.escape(agent)) | \(label) | \(tally.passed) | \(tally.nonStrict) |"
                 out += " \(tally.informational) | \(tally.unimplemented) | \(tally.failed) |"
-                out += " \(tally.expectedFailures) | \(tally.notRun + tally.skipped) |\n"
+                out += " \(tally.expectedFailures) | \(tally.skipped) | \(tally.notRun) |\n"
             }
         }
         let failing = evaluation.cases.filter { $0.outcome.failsRun }
@@ -47,7 +47,8 @@ public enum MarkdownReport {
             out += "| \(MarkdownText.escape(judged.agent)) | \(MarkdownText.escape(judged.id.rawValue)) |"
             out += " \(MarkdownText.escape(result?.gauntlet.title ?? "")) |"
             out += " \(result?.behavior.rawValue ?? "") | \(result?.behaviorClose.rawValue ?? "") |"
-            out += " \(MarkdownText.escape(judged.explanation)) |\n"
+            let reason = judged.outcome.failsRun ? VerdictWords.failure(judged, policy: policy) : judged.explanation
+            out += " \(MarkdownText.escape(reason)) |\n"
         }
         return out
     }

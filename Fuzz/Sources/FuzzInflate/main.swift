@@ -1,0 +1,11 @@
+import GauntletFuzz
+
+/// libFuzzer entry point: traps when `CodecHarness.check(.inflate, _:)` reports a broken property
+/// of the permessage-deflate decompressor (output limit, chunking, round trip).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    let problems = CodecHarness.check(.inflate, bytes)
+    if !problems.isEmpty { fatalError(problems.joined(separator: "\n")) }
+    return 0
+}

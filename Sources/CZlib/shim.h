@@ -1,0 +1,2 @@
+// The system zlib (libz ships with Linux distributions and macOS), used for permessage-deflate.
+#include <zlib.h>
