@@ -26,33 +26,8 @@ struct FuzzingClientSpec: Decodable {
     }
 
     static func load(_ path: String) throws -> FuzzingClientSpec {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw UsageError("cannot read spec \(path): \(error.localizedDescription)")
-        }
-        do {
-            let spec = try JSONDecoder().decode(FuzzingClientSpec.self, from: data)
-            guard !spec.servers.isEmpty else { throw UsageError("spec \(path): \"servers\" is empty") }
-            return spec
-        } catch let error as UsageError {
-            throw error
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw UsageError("spec \(path): missing field \(Self.path(context.codingPath + [key]))")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw UsageError(
-                "spec \(path): wrong type at \(Self.path(context.codingPath)): \(context.debugDescription)")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw UsageError(
-                "spec \(path): malformed JSON: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)")
-        } catch {
-            throw UsageError("spec \(path): \(error)")
-        }
-    }
-
-    private static func path(_ keys: [CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
-            in: CharacterSet(charactersIn: "."))
+        let spec = try SpecFile.load(FuzzingClientSpec.self, from: path)
+        guard !spec.servers.isEmpty else { throw UsageError("spec \(path): \"servers\" is empty") }
+        return spec
     }
 }

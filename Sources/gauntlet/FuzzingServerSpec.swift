@@ -28,20 +28,7 @@ struct FuzzingServerSpec: Decodable {
     }
 
     static func load(_ path: String) throws -> FuzzingServerSpec {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw UsageError("cannot read spec \(path): \(error.localizedDescription)")
-        }
-        do {
-            return try JSONDecoder().decode(FuzzingServerSpec.self, from: data)
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            let at = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw UsageError("spec \(path): wrong type at \(at): \(context.debugDescription)")
-        } catch {
-            throw UsageError("spec \(path): malformed JSON: \(error)")
-        }
+        try SpecFile.load(FuzzingServerSpec.self, from: path)
     }
 
     /// `ws://host:port[/]` → host and port (`wss` is TLS).
