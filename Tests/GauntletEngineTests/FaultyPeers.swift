@@ -349,7 +349,7 @@ final class FaultyPeer: ChannelInboundHandler {
         if isServer {
             if lingering {
                 let channel = context.channel
-                context.eventLoop.scheduleTask(in: .milliseconds(300)) { channel.close(promise: nil) }
+                context.eventLoop.scheduleTask(in: .milliseconds(100)) { channel.close(promise: nil) }
             } else {
                 context.close(promise: nil)
             }
@@ -359,16 +359,30 @@ final class FaultyPeer: ChannelInboundHandler {
 
     /// A close payload the peer must reject: with `code`, or as the allowed-but-unusual faults
     /// answer it (an empty close, or 1002 where 1007 is the precise code).
+    ///
+    /// This answers a close the peer received, so the closing handshake is complete: a server
+    /// closes TCP at once (§7.1.1), as the ordinary close path does. A fixed delay here lost the
+    /// race against Gauntlet's 1 s drop timer on a loaded machine (FAILED BY CLIENT).
     private func badClose(_ code: UInt16, _ context: ChannelHandlerContext) -> Bool {
-        if faults.contains(.emptyCloseOnBadClose) {
-            if !sentClose { send(8, [], context) }
-            sentClose = true
-            closed = true
-            let channel = context.channel
-            context.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
-            return false
+        guard isServer else {
+            if faults.contains(.emptyCloseOnBadClose) {
+                if !sentClose { send(8, [], context) }
+                sentClose = true
+                closed = true
+                let channel = context.channel
+                context.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
+                return false
+            }
+            return fail(faults.contains(.reply1002ToBadClose) ? 1002 : code, context)
         }
-        return fail(faults.contains(.reply1002ToBadClose) ? 1002 : code, context)
+        let answer: UInt16 = faults.contains(.reply1002ToBadClose) ? 1002 : code
+        if !sentClose {
+            send(8, faults.contains(.emptyCloseOnBadClose) ? [] : [UInt8(answer >> 8), UInt8(answer & 0xFF)], context)
+        }
+        sentClose = true
+        closed = true
+        context.close(promise: nil)
+        return false
     }
 
     @discardableResult

@@ -20,7 +20,7 @@ final class EchoConnection: ChannelInboundHandler {
     private var closeTimer: Scheduled<Void>?
     private var handshakeTimer: Scheduled<Void>?
     /// How long a client may take to send its whole opening handshake.
-    static let handshakeTimeout = TimeAmount.seconds(5)
+    static let handshakeTimeout = TimeAmount.seconds(8)
     /// The last complete frame was a close: a violation in it ends the handshake at once.
     private var lastFrameWasClose = false
 
