@@ -114,10 +114,24 @@ let package = Package(
                 "WebSocketEndpoint", "WebSocketWire", .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
         .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
-        .testTarget(name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"]),
+        // Faulty peers and fixtures the tests share; never part of a product.
+        .target(
+            name: "GauntletTestSupport",
+            dependencies: [
+                "WebSocketWire", "WebSocketEndpoint", "GauntletEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/GauntletTestSupport"
+        ),
+        .testTarget(
+            name: "GauntletEngineTests",
+            dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire", "GauntletTestSupport"]),
         .testTarget(
             name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
-        .testTarget(name: "GauntletFuzzTests", dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire"]),
+        .testTarget(
+            name: "GauntletFuzzTests",
+            dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire", "GauntletTestSupport"]),
         .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver"], exclude: ["Fixtures"]),
     ]
 )

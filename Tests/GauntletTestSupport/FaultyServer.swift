@@ -4,8 +4,8 @@ import WebSocketWire
 
 /// A deliberately broken WebSocket server for tests: it completes the opening handshake
 /// correctly, then misbehaves in one chosen way.
-final class FaultyServer: Sendable {
-    enum Fault: Sendable {
+public final class FaultyServer: Sendable {
+    public enum Fault: Sendable {
         /// Echoes every frame's payload back verbatim, close frames included (invalid codes too).
         case echoCloseVerbatim
         /// On any protocol violation, resets TCP (RST) instead of sending a close frame.
@@ -13,12 +13,12 @@ final class FaultyServer: Sendable {
     }
 
     let channel: Channel
-    var port: Int { channel.localAddress!.port! }
-    var url: String { "ws://127.0.0.1:\(port)/" }
+    public var port: Int { channel.localAddress!.port! }
+    public var url: String { "ws://127.0.0.1:\(port)/" }
 
     private init(channel: Channel) { self.channel = channel }
 
-    static func start(_ fault: Fault, group: EventLoopGroup) async throws -> FaultyServer {
+    public static func start(_ fault: Fault, group: EventLoopGroup) async throws -> FaultyServer {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -30,7 +30,7 @@ final class FaultyServer: Sendable {
         return FaultyServer(channel: channel)
     }
 
-    func stop() async { try? await channel.close().get() }
+    public func stop() async { try? await channel.close().get() }
 }
 
 private final class FaultyConnection: ChannelInboundHandler {
