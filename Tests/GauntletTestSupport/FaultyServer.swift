@@ -1,5 +1,7 @@
+import GauntletEngine
 import NIOCore
 import NIOPosix
+import WebSocketEndpoint
 import WebSocketWire
 
 /// A deliberately broken WebSocket server for tests: it completes the opening handshake
@@ -23,7 +25,10 @@ public final class FaultyServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(FaultyConnection(fault: fault))
+                    try channel.pipeline.syncOperations.addHandler(
+                        EndpointHandler(
+                            role: .server, policy: FaultyServerApplication.policy,
+                            application: FaultyServerApplication(fault: fault)))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -33,63 +38,32 @@ public final class FaultyServer: Sendable {
     public func stop() async { try? await channel.close().get() }
 }
 
-private final class FaultyConnection: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
+/// The endpoint core as a server that is wrong on purpose: it answers nothing by itself and
+/// reports violations only; the fault decides what happens.
+private struct FaultyServerApplication: EndpointApplication {
     let fault: FaultyServer.Fault
-    var open = false
-    var inbound = ByteBuffer()
-    var reader = MessageReader(configuration: .init(peerRole: .client))
 
-    init(fault: FaultyServer.Fault) { self.fault = fault }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var bytes = unwrapInboundIn(data)
-        if !open {
-            inbound.writeBuffer(&bytes)
-            guard let request = try? HandshakeRequest.parse(&inbound),
-                let response = try? HandshakeResponse.accepting(request)
-            else { return }
-            context.writeAndFlush(wrapOutboundOut(response.encode()), promise: nil)
-            open = true
-            bytes = inbound
-        }
-        reader.append(bytes)
-        do {
-            while let event = try reader.next() {
-                switch event {
-                case .frame(let frame):
-                    if case .echoCloseVerbatim = fault, frame.header.opcode == .close {
-                        send(Frame(opcode: .close, payload: frame.payload), context)
-                    }
-                case .message(let opcode, let payload):
-                    send(Frame(opcode: opcode, payload: payload), context)
-                case .ping(let payload):
-                    send(Frame(opcode: .pong, payload: payload), context)
-                case .pong, .close:
-                    break
-                }
-            }
-        } catch {
-            switch fault {
-            case .echoCloseVerbatim:
-                break  // already echoed the offending close frame verbatim
-            case .resetOnViolation:
-                // SO_LINGER 0 makes close() send RST: the peer sees a reset, not a FIN.
-                let channel = context.channel
-                guard let provider = channel as? SocketOptionProvider else {
-                    channel.close(promise: nil)
-                    return
-                }
-                provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
-                    channel.close(promise: nil)
-                }
-            }
-        }
+    static var policy: EndpointPolicy {
+        var policy = EndpointPolicy.reference()
+        policy.closeReply = .none
+        policy.onViolation = .report
+        return policy
     }
 
-    private func send(_ frame: Frame, _ context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
+    mutating func handle(_ event: EndpointEvent, endpoint: inout Endpoint) -> EndpointReaction {
+        switch event {
+        case .frame(let frame):
+            if case .echoCloseVerbatim = fault, frame.header.opcode == .close {
+                endpoint.sendUnchecked(.close, frame.payload)
+            }
+        case .message(let opcode, let payload):
+            endpoint.send(opcode, payload)
+        case .violation:
+            // SO_LINGER 0 makes close() send RST: the peer sees a reset, not a FIN.
+            if case .resetOnViolation = fault { endpoint.drop(reset: true) }
+        default:
+            break
+        }
+        return .proceed
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import WebSocketEndpoint
 import WebSocketWire
 
@@ -129,6 +130,13 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
         switch how {
         case .close:
             context.close(promise: nil)
+        case .reset:
+            let channel = context.channel
+            guard let provider = channel as? SocketOptionProvider else {
+                channel.close(promise: nil)
+                return
+            }
+            provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
         case .halfCloseThenClose(let linger):
             // Closing with unread request octets would send RST, and the client might lose the
             // refusal before reading it: half-close, keep discarding input, close later.
