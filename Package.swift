@@ -126,7 +126,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GauntletEngineTests",
-            dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire", "GauntletTestSupport"]),
+            dependencies: [
+                "GauntletEngine", "GauntletCases", "WebSocketWire", "WebSocketEndpoint", "GauntletTestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
         .testTarget(
