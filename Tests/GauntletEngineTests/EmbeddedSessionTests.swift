@@ -43,7 +43,9 @@ struct EmbeddedSessionTests {
     @Test func timersRunOnVirtualTime() throws {
         let (result, elapsed) = try Self.play("5.19")
         #expect(result.behavior == .ok)
-        #expect(elapsed >= .seconds(1) && elapsed < .milliseconds(1100), "elapsed \(elapsed.nanoseconds) ns, \(result.received.count) event(s)")
+        #expect(
+            elapsed >= .seconds(1) && elapsed < .milliseconds(1100),
+            "elapsed \(elapsed.nanoseconds) ns, \(result.received.count) event(s)")
     }
 
     /// A peer that never answers Gauntlet's close: the closing-handshake timer (1 s) fires in

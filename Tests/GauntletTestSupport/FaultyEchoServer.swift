@@ -57,6 +57,17 @@ public final class FaultyEchoServer: Sendable {
 
     public var url: String { "ws://\(host):\(port)/" }
 
+    /// Whether the listener is up (after a death, once the restart delay has passed).
+    public var isListening: Bool { state.withLockedValue { $0.listener != nil } }
+
+    /// Waits until the listener is up again (a restarting server), at most `limit` seconds.
+    public func waitUntilListening(limit: Double = 10) async {
+        let deadline = Date().addingTimeInterval(limit)
+        while !isListening, Date() < deadline {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+    }
+
     /// How many times a fault killed the server.
     public var deaths: Int { state.withLockedValue { $0.deaths } }
 
