@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "GauntletEngine", targets: ["GauntletEngine"]),
         .library(name: "GauntletReports", targets: ["GauntletReports"]),
         .library(name: "GauntletFuzz", targets: ["GauntletFuzz"]),
+        // What a library author adds to a test target: `Gauntlet.testServer(url, cases:policy:)`.
+        .library(name: "GauntletKit", targets: ["GauntletKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -70,9 +72,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The Swift API: plans, runs and reports a test run; the CLI is flag parsing on top of it.
+        .target(
+            name: "GauntletKit",
+            dependencies: [
+                "GauntletCases",
+                "GauntletEngine",
+                "GauntletReports",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "gauntlet",
             dependencies: [
+                "GauntletKit",
                 "WebSocketWire",
                 "GauntletCases",
                 "GauntletEngine",
@@ -101,6 +115,8 @@ let package = Package(
         .testTarget(
             name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
         .testTarget(name: "GauntletFuzzTests", dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire"]),
+        // The README's Swift API example: public API only (no @testable), so it compiles as a user's would.
+        .testTarget(name: "GauntletKitExampleTests", dependencies: ["GauntletKit"]),
         .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver"], exclude: ["Fixtures"]),
     ]
 )

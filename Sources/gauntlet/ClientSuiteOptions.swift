@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GauntletCases
 import GauntletEngine
+import GauntletKit
 import GauntletReports
 
 /// The options `serve` and `test-client` share: which cases, where reports go, how to judge.

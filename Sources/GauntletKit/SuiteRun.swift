@@ -1,0 +1,59 @@
+import GauntletCases
+import GauntletEngine
+import NIOCore
+
+/// Plays a resolved ``TestPlan``: each server in turn (its URL, or the embedded echo server),
+/// its cases through ``SuiteRunner``.
+public struct SuiteRun: Sendable {
+    public var plan: TestPlan
+    /// Cases in flight at once; `nil` = ``SuiteRunner/defaultJobs``.
+    public var jobs: Int?
+    /// TLS for `wss://` servers.
+    public var tls: TLSOptions
+
+    public init(plan: TestPlan, jobs: Int? = nil, tls: TLSOptions = TLSOptions()) {
+        self.plan = plan
+        self.jobs = jobs
+        self.tls = tls
+    }
+
+    /// Runs every server of the plan; `begin` is called before a server's first case (the
+    /// live report opens its index there). Stops scheduling cases once `shouldStop()` is true.
+    public func run(
+        group: EventLoopGroup, progress: (any SuiteProgress)? = nil,
+        begin: (_ agent: String, _ url: String, _ selected: [CaseID]) -> Void = { _, _, _ in },
+        shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) async throws -> [AgentRun] {
+        var runs: [AgentRun] = []
+        for server in plan.servers {
+            runs.append(
+                try await run(server, group: group, progress: progress, begin: begin, shouldStop: shouldStop))
+        }
+        return runs
+    }
+
+    private func run(
+        _ server: TestPlan.Server, group: EventLoopGroup, progress: (any SuiteProgress)?,
+        begin: (String, String, [CaseID]) -> Void, shouldStop: @escaping @Sendable () -> Bool
+    ) async throws -> AgentRun {
+        let dialled: ServerUnderTest
+        let target: ServerTarget
+        if server.url != nil {
+            do {
+                dialled = try await ServerUnderTest.start(server.url, group: group)
+                target = try ServerTarget(url: dialled.url, tls: tls)
+            } catch {
+                throw ConfigurationError("\(error)")
+            }
+        } else {
+            dialled = try await ServerUnderTest.start(nil, group: group)
+            target = try ServerTarget(url: dialled.url)
+        }
+        let runner = SuiteRunner(
+            agent: server.agent, player: target, jobs: jobs ?? SuiteRunner.defaultJobs, catalog: plan.catalog)
+        begin(server.agent, target.url.description, server.cases.map(\.id))
+        let run = await runner.run(server.cases, group: group, progress: progress, shouldStop: shouldStop)
+        await dialled.stop()
+        return run
+    }
+}
