@@ -111,7 +111,10 @@ let package = Package(
         ),
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire"]),
         .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
-        .testTarget(name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"]),
+        .testTarget(
+            name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"],
+            exclude: ["Fixtures/README.md"],
+            resources: [.copy("Fixtures/localhost-cert.pem"), .copy("Fixtures/localhost-key.pem")]),
         .testTarget(
             name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
         .testTarget(name: "GauntletFuzzTests", dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire"]),

@@ -48,7 +48,7 @@ struct SessionTests {
         let runner = SuiteRunner(agent: "echo-client", player: listener, jobs: 1, catalog: Self.catalog)
         let definition = try #require(Self.catalog[id])
         async let result = runner.runOne(definition, group: group)
-        try await Task.sleep(nanoseconds: 20_000_000)
+        await listener.caseQueued()
         try? await EchoClient.run(host: listener.host, port: listener.port, group: group)
         let finished = await result
         await listener.stop()
