@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "gauntlet", targets: ["gauntlet"]),
         .library(name: "WebSocketWire", targets: ["WebSocketWire"]),
+        .library(name: "WebSocketEndpoint", targets: ["WebSocketEndpoint"]),
         .library(name: "GauntletCases", targets: ["GauntletCases"]),
         .library(name: "GauntletEngine", targets: ["GauntletEngine"]),
         .library(name: "GauntletReports", targets: ["GauntletReports"]),
@@ -35,6 +36,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The endpoint core: one WebSocket endpoint as a state machine, no sockets, no clocks of
+        // its own. Every party of the project (tester, reference peers, fuzz executor) runs on it.
+        .target(
+            name: "WebSocketEndpoint",
+            dependencies: [
+                "WebSocketWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The case files themselves, shipped as resources so the binary works from any directory.
         .target(
             name: "GauntletCatalog",
@@ -51,6 +61,7 @@ let package = Package(
             name: "GauntletEngine",
             dependencies: [
                 "WebSocketWire",
+                "WebSocketEndpoint",
                 "GauntletCases",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -110,6 +121,11 @@ let package = Package(
             path: "Examples/NIOClientDriver"
         ),
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire"]),
+        .testTarget(
+            name: "WebSocketEndpointTests",
+            dependencies: [
+                "WebSocketEndpoint", "WebSocketWire", .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
         .testTarget(
             name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"],
