@@ -35,7 +35,6 @@ final class Session {
     let startedAt = NIODeadline.now()
     var closeHandshakeTimer: Scheduled<Void>?
     var handshakeRequest: HandshakeRequest?
-    var limitsCount = 0
     var limitsSender: Action?
     var streamMask: (key: MaskingKey?, phase: Int)?
     var rng = BufferedSystemRandom()
@@ -106,7 +105,6 @@ final class Session {
                 : "the client closed the connection before completing the opening handshake"
         }
         recordMeasurements()
-        recordUnfinishedLimits()
         state = .closed
         // A case whose handshake never completed (every 0.x refusal, a 12 s slowloris) still
         // took time: count it from the TCP connection instead of reporting 0.
