@@ -148,8 +148,7 @@ public enum Judge {
                 j.behaviorReason = "Expected \(options.joined(separator: " or "))."
             }
         case .limits:
-            j.behavior = record.limitsBehavior ?? .failed
-            j.result = record.limitsResult ?? "No complete echo arrived before the case timed out."
+            (j.behavior, j.result) = judgeLimits(definition, record)
             j.behaviorReason = j.result
         case .resource:
             judgeResource(definition, record, into: &j, draft: &draft)

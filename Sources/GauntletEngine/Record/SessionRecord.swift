@@ -61,9 +61,8 @@ public struct SessionRecord: Hashable, Sendable {
     public var localCloseReason: String?
     public var remoteCloseCode: UInt16?
     public var remoteCloseReason: String?
-    /// 9.x: the verdict the limits logic reached (nil = no echo judged yet).
-    public var limitsBehavior: Behavior?
-    public var limitsResult: String?
+    /// 9.x: the echoes of the case's messages (type and length only).
+    public var limitsEchoes = LimitsEchoes()
     /// Frames the tester itself sent, by opcode.
     public var txFrameCounts: [UInt8: Int] = [:]
     /// Why the connection or handshake failed, when it did (words for people; the judge reads
