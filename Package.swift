@@ -57,12 +57,19 @@ let package = Package(
             name: "GauntletCases",
             dependencies: ["GauntletCatalog"]
         ),
+        // The Judge and the facts it reads: pure values, no I/O and no words (GauntletReports
+        // words them), so the engine and the reports both see them.
+        .target(
+            name: "GauntletJudge",
+            dependencies: ["GauntletCases", "WebSocketWire"]
+        ),
         .target(
             name: "GauntletEngine",
             dependencies: [
                 "WebSocketWire",
                 "WebSocketEndpoint",
                 "GauntletCases",
+                "GauntletJudge",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -71,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "GauntletReports",
-            dependencies: ["GauntletCases"]
+            dependencies: ["GauntletCases", "GauntletJudge"]
         ),
         .target(
             name: "GauntletFuzz",
@@ -128,12 +135,15 @@ let package = Package(
             ]),
         .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
         .testTarget(
-            name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"],
+            name: "GauntletEngineTests",
+            dependencies: ["GauntletEngine", "GauntletCases", "GauntletJudge", "GauntletReports", "WebSocketWire"],
             exclude: ["Fixtures/README.md"],
             resources: [.copy("Fixtures/localhost-cert.pem"), .copy("Fixtures/localhost-key.pem")]),
         .testTarget(
             name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
-        .testTarget(name: "GauntletFuzzTests", dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire"]),
+        .testTarget(
+            name: "GauntletFuzzTests",
+            dependencies: ["GauntletFuzz", "GauntletEngine", "GauntletJudge", "GauntletReports", "WebSocketWire"]),
         // The README's Swift API example: public API only (no @testable), so it compiles as a user's would.
         .testTarget(name: "GauntletKitExampleTests", dependencies: ["GauntletKit"]),
         .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver"], exclude: ["Fixtures"]),

@@ -1,5 +1,6 @@
 import GauntletCases
 import GauntletEngine
+import GauntletReports
 import NIOCore
 
 /// Plays a resolved ``TestPlan``: each server in turn (its URL, or the embedded echo server),
@@ -50,7 +51,8 @@ public struct SuiteRun: Sendable {
             target = try ServerTarget(url: dialled.url)
         }
         let runner = SuiteRunner(
-            agent: server.agent, player: target, jobs: jobs ?? SuiteRunner.defaultJobs, catalog: plan.catalog)
+            agent: server.agent, player: target, jobs: jobs ?? SuiteRunner.defaultJobs, catalog: plan.catalog,
+            report: ResultBuilder.build)
         begin(server.agent, target.url.description, server.cases.map(\.id))
         let run = await runner.run(server.cases, group: group, progress: progress, shouldStop: shouldStop)
         await dialled.stop()

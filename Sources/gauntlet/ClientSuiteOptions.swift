@@ -113,7 +113,7 @@ struct ClientPlan: Sendable {
     func configuration(host: String, port: Int, defaultAgent: String) -> FuzzingServer.Configuration {
         var configuration = FuzzingServer.Configuration(
             host: host, port: port, cases: cases, catalog: catalog, tlsCertificate: tlsCertificate, tlsKey: tlsKey,
-            defaultAgent: defaultAgent)
+            defaultAgent: defaultAgent, report: ResultBuilder.build)
         configuration.agentExcludes = agentExcludes
         return configuration
     }
