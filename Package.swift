@@ -95,6 +95,7 @@ let package = Package(
             name: "GauntletKit",
             dependencies: [
                 "GauntletCases",
+                "GauntletJudge",
                 "GauntletEngine",
                 "GauntletReports",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,6 +4,7 @@ import Foundation
 @_exported import GauntletReports
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Gauntlet from Swift: run the conformance suite against a server from a test target.
 ///
@@ -91,8 +92,10 @@ public enum Gauntlet {
         let live = try options.reportDirectory.map { directory throws(ReportWriting.Unwritable) in
             try ReportWriting.prepare(directory)
         }
+        let judgements = Mutex<[CaseID: Judgement]>([:])
         let suite = SuiteRun(
-            plan: plan, jobs: options.jobs, tls: TLSOptions(caFile: options.caFile, insecure: options.insecure))
+            plan: plan, jobs: options.jobs, tls: TLSOptions(caFile: options.caFile, insecure: options.insecure),
+            judged: { _, id, judgement in judgements.withLock { $0[id] = judgement } })
         let runs = try await suite.run(
             group: options.group ?? MultiThreadedEventLoopGroup.singleton,
             progress: live.map { RecordingProgress(live: $0, next: nil) as any SuiteProgress },
@@ -100,6 +103,6 @@ public enum Gauntlet {
         let evaluation = Evaluation(runs: runs, policy: policy, expectations: options.expectations)
         if let live { try ReportWriting.finish(runs: runs, live: live, formats: plan.formats, evaluation: evaluation) }
         // One request names one server, so one run comes back.
-        return TestRun(runs[0], evaluation: evaluation)
+        return TestRun(runs[0], evaluation: evaluation, judgements: judgements.withLock { $0 })
     }
 }

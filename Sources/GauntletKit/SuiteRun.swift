@@ -12,10 +12,17 @@ public struct SuiteRun: Sendable {
     /// TLS for `wss://` servers.
     public var tls: TLSOptions
 
-    public init(plan: TestPlan, jobs: Int? = nil, tls: TLSOptions = TLSOptions()) {
+    /// Told every case's typed judgement as its report is built (the Swift API keeps them).
+    public var judged: (@Sendable (_ agent: String, _ id: CaseID, _ judgement: Judgement) -> Void)?
+
+    public init(
+        plan: TestPlan, jobs: Int? = nil, tls: TLSOptions = TLSOptions(),
+        judged: (@Sendable (_ agent: String, _ id: CaseID, _ judgement: Judgement) -> Void)? = nil
+    ) {
         self.plan = plan
         self.jobs = jobs
         self.tls = tls
+        self.judged = judged
     }
 
     /// Runs every server of the plan; `begin` is called before a server's first case (the
@@ -52,7 +59,11 @@ public struct SuiteRun: Sendable {
         }
         let runner = SuiteRunner(
             agent: server.agent, player: target, jobs: jobs ?? SuiteRunner.defaultJobs, catalog: plan.catalog,
-            report: ResultBuilder.build)
+            report: { [judged] definition, index, agent, record, judgement in
+                judged?(agent, definition.id, judgement)
+                return ResultBuilder.build(
+                    definition: definition, index: index, agent: agent, record: record, judgement: judgement)
+            })
         begin(server.agent, target.url.description, server.cases.map(\.id))
         let run = await runner.run(server.cases, group: group, progress: progress, shouldStop: shouldStop)
         await dialled.stop()

@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletJudge
 import GauntletReports
 
 /// The outcome of testing one server: every case with its verdicts, judged under one policy.
@@ -20,6 +21,10 @@ public struct TestRun: Sendable {
         public var closeReason: String
         /// Why the case has its ``outcome`` under the policy, in one sentence.
         public var explanation: String
+        /// The Judge's typed facts behind the verdicts (which expectation matched, what was
+        /// received, which close rule failed, which RFC requirement): the reasons above, before
+        /// they became words.
+        public var judgement: Judgement?
         /// Everything Autobahn's per-case report holds (wire log, expected and received
         /// messages, close codes, timings).
         public var result: CaseResult
@@ -41,7 +46,7 @@ public struct TestRun: Sendable {
     /// The run as the report writers take it (`AutobahnReport`, `HTMLReport`, …).
     public let agentRun: AgentRun
 
-    init(_ run: AgentRun, evaluation: Evaluation) {
+    init(_ run: AgentRun, evaluation: Evaluation, judgements: [CaseID: Judgement]) {
         agent = run.agent
         url = run.url
         policy = evaluation.policy
@@ -52,7 +57,7 @@ public struct TestRun: Sendable {
                 id: result.id, behavior: result.behavior, behaviorClose: result.behaviorClose, outcome: outcome,
                 passes: !outcome.failsRun, behaviorReason: result.gauntlet.behaviorReason,
                 closeReason: result.gauntlet.closeReason, explanation: judged?.explanation ?? "",
-                result: result)
+                judgement: judgements[result.id], result: result)
         }
         notRun = run.notRun
         totals = evaluation.totals(agent: run.agent)

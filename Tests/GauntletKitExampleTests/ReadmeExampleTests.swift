@@ -10,5 +10,7 @@ import Testing
     #expect(run.summaryLine == "19 passed, 0 failed")
     let ping = try #require(run["2.1"])
     #expect(ping.behavior == .ok && ping.behaviorClose == .ok)
+    // The typed facts behind the verdict: the echoed pong matched the expected events.
+    #expect(ping.judgement?.outcome == .eventsMatch)
 }
 // README: end
