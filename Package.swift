@@ -84,6 +84,7 @@ let package = Package(
             name: "GauntletFuzz",
             dependencies: [
                 "WebSocketWire",
+                "WebSocketEndpoint",
                 "GauntletCases",
                 "GauntletEngine",
                 .product(name: "NIOCore", package: "swift-nio"),

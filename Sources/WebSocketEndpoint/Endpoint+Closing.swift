@@ -16,6 +16,16 @@ extension Endpoint {
         arm(.closingHandshake, in: policy.closingHandshakeTimeout)
     }
 
+    /// The driver wrote a close frame itself, inside raw octets (a fuzz sequence and its
+    /// trailer): the state and facts follow as if `close` had sent it, but nothing is written.
+    public mutating func noteCloseSentRaw(payload: [UInt8]) {
+        guard state == .open else { return }
+        facts.sentClose = payload
+        facts.closedByMe = true
+        state = .closing
+        arm(.closingHandshake, in: policy.closingHandshakeTimeout)
+    }
+
     public mutating func close(code: UInt16, reason: String = "", initiated: Bool) {
         close(payload: [UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8), initiated: initiated)
     }

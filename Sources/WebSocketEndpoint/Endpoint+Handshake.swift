@@ -67,8 +67,12 @@ extension Endpoint {
 
     private mutating func validate(_ response: HandshakeResponse) {
         guard let request else { return }
-        do {
-            try response.validate(against: request)
+        do throws(HandshakeError) {
+            if policy.validateResponse {
+                try response.validate(against: request)
+            } else if response.status != 101 {
+                throw HandshakeError.badStatus(response.status, response.reason)
+            }
         } catch {
             failHandshake(.invalidResponse(error))
             return

@@ -162,7 +162,7 @@ public struct Endpoint {
             // that drops TCP (Autobahn's observable behaviour, and a strict peer's).
             guard bytesAfterFailure else { return false }
             bytesAfterFailure = false
-            guard state == .closing else { return false }
+            guard state == .closing, case .failConnection = policy.onViolation else { return false }
             drop()
             return true
         }

@@ -69,6 +69,10 @@ public struct EndpointPolicy {
     /// Largest frame payload and message accepted from the peer (1009 above it); `nil` = none.
     public var maxMessageSize: Int?
     public var validateUTF8: Bool
+    /// Client role: whether the response is checked as RFC 6455 §4.1 asks (accept key, upgrade
+    /// headers, offered protocol and extensions); `false` accepts any 101 (an observer that
+    /// sends fuzzed requests and wants to see what the server does next).
+    public var validateResponse = true
     /// Client role: extra demands on a 101 beyond RFC 6455's checks; returns why it fails.
     public var responseCheck: ((HandshakeResponse) -> String?)?
 
@@ -104,6 +108,18 @@ public struct EndpointPolicy {
             serverDropTimeout: .seconds(2), openingHandshakeTimeout: .seconds(8),
             handshakeTimeoutResponse: HandshakeResponse.rejecting(status: 408, reason: "Request Timeout"),
             refusal: .reference(linger: .seconds(2)), httpLimits: httpLimits, maxMessageSize: maxMessageSize)
+    }
+
+    /// The fuzzer's executor: an observer. It reports violations without failing, answers a
+    /// server's close once (the client's half of the handshake), never pongs, accepts any 101,
+    /// and leaves every wait to its own timers.
+    public static var observer: EndpointPolicy {
+        var policy = EndpointPolicy(
+            closeReply: .normal, answerPings: false, onViolation: .report, invalidCloseCompletesHandshake: false,
+            closingHandshakeTimeout: .hours(1), serverDropTimeout: nil, openingHandshakeTimeout: nil,
+            refusal: .badRequest)
+        policy.validateResponse = false
+        return policy
     }
 
     /// Gauntlet playing a case: answers a close with 1000 and fails with the violation named in
