@@ -146,6 +146,9 @@ struct TestCommand: AsyncParsableCommand {
         }
     }
 
+    /// The embedded echo's message limit: the largest message of the default cases (9.1.6).
+    static let embeddedEchoLimit: UInt64 = 16 * 1024 * 1024
+
     private func runServer(
         _ server: TestPlan.Server, plan: TestPlan, group: EventLoopGroup, progress: RecordingProgress,
         stop: StopSignal
@@ -160,7 +163,11 @@ struct TestCommand: AsyncParsableCommand {
                 throw UsageError("\(error)")
             }
         } else {
-            let started = try await EchoServer.start(group: group)
+            // The embedded echo accepts what the selected cases send (16 MiB, 9.1.6/9.2.6) or the
+            // declared --max-message, not the standalone default of 64 MiB: 14.2.1 grows one
+            // message until the limit, and the echo holds it in this process (peak RSS).
+            let limit = maxMessage.flatMap(SizeOption.parse).map(UInt64.init) ?? Self.embeddedEchoLimit
+            let started = try await EchoServer.start(limits: .init(maxMessageSize: limit), group: group)
             echo = started
             target = try ServerTarget(url: TargetURL(parsing: started.url))
         }
