@@ -10,10 +10,12 @@ public struct ServerUnderTest: Sendable {
     public let echo: EchoServer?
 
     /// Parses `url` (a `TargetURLError` when it is not a `ws://`/`wss://` URL) or, when it is
-    /// `nil`, starts the embedded echo server on `group`.
-    public static func start(_ url: String?, group: EventLoopGroup) async throws -> ServerUnderTest {
+    /// `nil`, starts the embedded echo server on `group` with `echoLimits`.
+    public static func start(
+        _ url: String?, group: EventLoopGroup, echoLimits: EchoServer.Limits = EchoServer.Limits()
+    ) async throws -> ServerUnderTest {
         if let url { return ServerUnderTest(url: try TargetURL(parsing: url), echo: nil) }
-        let echo = try await EchoServer.start(group: group)
+        let echo = try await EchoServer.start(limits: echoLimits, group: group)
         return ServerUnderTest(url: try TargetURL(parsing: echo.url), echo: echo)
     }
 

@@ -54,7 +54,11 @@ public struct SuiteRun: Sendable {
                 throw ConfigurationError("\(error)")
             }
         } else {
-            dialled = try await ServerUnderTest.start(nil, group: group)
+            // The embedded echo accepts what the selected cases send (16 MiB, 9.1.6/9.2.6) or the
+            // declared maxMessage, not the standalone default of 64 MiB: 14.2.1 grows one
+            // message until the limit, and the echo holds it in this process (peak RSS).
+            dialled = try await ServerUnderTest.start(
+                nil, group: group, echoLimits: EchoServer.Limits(maxMessageSize: plan.echoMessageLimit))
             target = try ServerTarget(url: dialled.url)
         }
         let runner = SuiteRunner(
