@@ -136,16 +136,32 @@ let package = Package(
                 "WebSocketEndpoint", "WebSocketWire", .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
         .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
+        // Faulty peers and fixtures the tests share; never part of a product.
+        .target(
+            name: "GauntletTestSupport",
+            dependencies: [
+                "WebSocketWire", "WebSocketEndpoint", "GauntletEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/GauntletTestSupport"
+        ),
         .testTarget(
             name: "GauntletEngineTests",
-            dependencies: ["GauntletEngine", "GauntletCases", "GauntletJudge", "GauntletReports", "WebSocketWire"],
+            dependencies: [
+                "GauntletEngine", "GauntletCases", "GauntletJudge", "GauntletReports", "WebSocketWire",
+                "GauntletTestSupport",
+            ],
             exclude: ["Fixtures/README.md"],
             resources: [.copy("Fixtures/localhost-cert.pem"), .copy("Fixtures/localhost-key.pem")]),
         .testTarget(
             name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GauntletFuzzTests",
-            dependencies: ["GauntletFuzz", "GauntletEngine", "GauntletJudge", "GauntletReports", "WebSocketWire"]),
+            dependencies: [
+                "GauntletFuzz", "GauntletEngine", "GauntletJudge", "GauntletReports", "WebSocketWire",
+                "GauntletTestSupport",
+            ]),
         // The README's Swift API example: public API only (no @testable), so it compiles as a user's would.
         .testTarget(name: "GauntletKitExampleTests", dependencies: ["GauntletKit"]),
         .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver"], exclude: ["Fixtures"]),

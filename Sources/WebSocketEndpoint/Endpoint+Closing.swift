@@ -76,6 +76,10 @@ extension Endpoint {
             facts.wasClean = true
             let reply: [UInt8]
             switch policy.closeReply {
+            case .none:
+                state = .closing
+                closeHandshakeCompleted(initiatedHere: false)
+                return
             case .normal: reply = [0x03, 0xE8]
             case .echoCode: reply = close.code.map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } ?? []
             case .echoCodeOrNormal:

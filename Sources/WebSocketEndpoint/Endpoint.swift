@@ -133,13 +133,21 @@ public struct Endpoint {
         outputs.append(.send(opcode, payload))
     }
 
-    /// Closes TCP from this side now; what the peer did last is already recorded.
-    public mutating func drop() {
+    /// Closes TCP from this side now; what the peer did last is already recorded. `reset`
+    /// aborts the connection (RST) instead of closing it.
+    public mutating func drop(reset: Bool = false) {
         guard state != .closed else { return }
         facts.droppedByMe = true
         state = .closed
         deadlines.removeAll()
-        outputs.append(.closeTCP(.close))
+        outputs.append(.closeTCP(reset ? .reset : .close))
+    }
+
+    /// Sends a frame whatever the state, without any state change: a peer that is wrong on
+    /// purpose (a close echoed verbatim, invalid code included).
+    public mutating func sendUnchecked(_ opcode: Opcode, _ payload: ByteBuffer) {
+        guard state != .closed else { return }
+        outputs.append(.send(opcode, payload))
     }
 
     // MARK: Processing

@@ -18,6 +18,8 @@ public enum EndpointOutput {
 public enum TCPClose: Hashable, Sendable {
     /// An ordinary close.
     case close
+    /// An abort: RST instead of FIN (SO_LINGER 0).
+    case reset
     /// Half-close the output once the writes are out, keep discarding input, and close after
     /// `after`: a refusal the client reads instead of a reset.
     case halfCloseThenClose(after: TimeAmount)

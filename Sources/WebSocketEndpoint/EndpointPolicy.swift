@@ -14,6 +14,8 @@ public struct EndpointPolicy {
         case echoCode
         /// The peer's code, or 1000 when it sent none.
         case echoCodeOrNormal
+        /// No answer from the core: the application answers (or not) itself.
+        case none
     }
 
     /// What a protocol violation by the peer makes the endpoint do.

@@ -2,6 +2,7 @@ import Foundation
 import GauntletCases
 import GauntletEngine
 import GauntletFuzz
+import GauntletTestSupport
 import NIOCore
 import NIOPosix
 import Testing

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import WebSocketEndpoint
 import WebSocketWire
 
@@ -39,6 +40,10 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var hung = false
+    /// Inside `pump()`; a close that NIO reports synchronously meanwhile (an application that
+    /// closes sockets) is applied once the loop is done, never while the endpoint is in use.
+    private var pumping = false
+    private var closedWhilePumping = false
     private var rng = SystemRandomNumberGenerator()
 
     /// Client role: the request sent once TCP is up.
@@ -75,7 +80,11 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
-        endpoint.connectionClosed()
+        if pumping {
+            closedWhilePumping = true
+        } else {
+            endpoint.connectionClosed()
+        }
         timer?.cancel()
         context.fireChannelInactive()
     }
@@ -85,7 +94,15 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     }
 
     private func pump() {
-        guard let context else { return }
+        guard let context, !pumping else { return }
+        pumping = true
+        defer {
+            pumping = false
+            if closedWhilePumping {
+                closedWhilePumping = false
+                endpoint.connectionClosed()
+            }
+        }
         while !hung, let output = endpoint.poll() {
             switch output {
             case .write(let bytes):
@@ -93,7 +110,12 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
             case .send(let opcode, let payload):
                 send(opcode, payload, context: context)
             case .event(let event):
-                if case .hang = application.handle(event, endpoint: &endpoint) {
+                // The application works on a copy: what it does to the sockets meanwhile cannot
+                // touch the endpoint under it.
+                var working = endpoint
+                let reaction = application.handle(event, endpoint: &working)
+                endpoint = working
+                if case .hang = reaction {
                     hung = true
                     timer?.cancel()
                 }
@@ -108,6 +130,13 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
         switch how {
         case .close:
             context.close(promise: nil)
+        case .reset:
+            let channel = context.channel
+            guard let provider = channel as? SocketOptionProvider else {
+                channel.close(promise: nil)
+                return
+            }
+            provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
         case .halfCloseThenClose(let linger):
             // Closing with unread request octets would send RST, and the client might lose the
             // refusal before reading it: half-close, keep discarding input, close later.
