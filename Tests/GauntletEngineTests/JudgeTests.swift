@@ -153,15 +153,69 @@ struct JudgeTests {
         #expect(j.behaviorClose == .informational)
     }
 
-    @Test func limitsModeUsesTheEchoJudgement() {
+    static func limitsCase(count: Int = 1) -> CaseDefinition {
         var definition = Self.echoCase(id: "9.1.1")
         definition.expect = []
         definition.judge.mode = .limits
-        definition.limits = LimitsSpec(type: .text, size: 65536)
+        definition.limits = LimitsSpec(type: .text, size: 65536, count: count)
+        return definition
+    }
+
+    @Test("9.x: one echo of the right type and length is OK, in the words of before")
+    func limitsSingleEchoIsOK() {
         var record = Self.record(closedByMe: true)
-        #expect(Judge.judge(definition, record).behavior == .failed)
-        record.limitsBehavior = .ok
-        #expect(Judge.judge(definition, record).behavior == .ok)
+        record.limitsEchoes = LimitsEchoes(matching: 1)
+        let j = Judge.judge(Self.limitsCase(), record)
+        #expect(j.behavior == .ok)
+        #expect(j.result == "Received text message of length 65536.")
+        #expect(j.behaviorReason == j.result)
+    }
+
+    @Test("9.x: all of many echoes is OK; one short is not")
+    func limitsAllEchoesAreOK() {
+        var record = Self.record(closedByMe: true)
+        record.limitsEchoes = LimitsEchoes(matching: 1000)
+        let ok = Judge.judge(Self.limitsCase(count: 1000), record)
+        #expect(ok.behavior == .ok)
+        #expect(ok.result == "Ok, received all 1000 echoed messages in time.")
+        record.limitsEchoes = LimitsEchoes(matching: 999)
+        let short = Judge.judge(Self.limitsCase(count: 1000), record)
+        #expect(short.behavior == .failed)
+        #expect(short.result == "No complete echo arrived before the case timed out.")
+    }
+
+    @Test("9.x: a wrong echo fails, even after every expected echo had arrived")
+    func limitsWrongEchoFails() {
+        var record = Self.record(closedByMe: true)
+        let wrong = LimitsEchoes.Echo(binary: true, length: 65536)
+        for matching in [0, 1] {
+            record.limitsEchoes = LimitsEchoes(matching: matching, firstMismatch: wrong)
+            let j = Judge.judge(Self.limitsCase(), record)
+            #expect(j.behavior == .failed)
+            #expect(j.result == "Received binary message of length 65536, expected text of length 65536.")
+        }
+    }
+
+    @Test("9.x: the peer ending the connection early is FAILED with what it did and when")
+    func limitsPeerEndedEarly() {
+        var record = Self.record(closedByMe: false, remoteCode: 1009)
+        record.durationMilliseconds = 62
+        record.limitsEchoes = LimitsEchoes(matching: 3)
+        let closed = Judge.judge(Self.limitsCase(count: 1000), record)
+        #expect(closed.behavior == .failed)
+        #expect(
+            closed.result
+                == "The peer closed the connection with close code 1009 after 62 ms, before a complete echo "
+                + "of the 65536-octet text message arrived (3 of 1000 echoes had arrived).")
+        record.remoteCloseCode = nil
+        record.limitsEchoes = LimitsEchoes()
+        let dropped = Judge.judge(Self.limitsCase(), record)
+        #expect(
+            dropped.result
+                == "The peer dropped the TCP connection without a close frame after 62 ms, before a complete "
+                + "echo of the 65536-octet text message arrived.")
+        record.droppedByMe = true
+        #expect(Judge.judge(Self.limitsCase(), record).result == "No complete echo arrived before the case timed out.")
     }
 
     // MARK: Issue 9: the requirement rule, unobservable runs, words that match the verdict
@@ -213,7 +267,7 @@ struct JudgeTests {
                 #expect(j.behavior != .failed, "\(definition.id): \(j.behaviorReason)")
                 #expect(![.failed, .wrongCode, .unclean, .failedByClient].contains(j.behaviorClose))
                 var dead = shape
-                dead.healthCheck = HealthCheckOutcome(passed: false, detail: "connection refused")
+                dead.healthCheck = .couldNotOpen(connectionError: "connection refused")
                 #expect(Judge.judge(definition, dead).behavior == .failed)
             }
         }

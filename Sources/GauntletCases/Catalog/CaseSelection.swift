@@ -32,14 +32,14 @@ public struct CaseSelection: Sendable, Equatable {
     ///   them matches any case (the first is named), ``SelectionError/emptySelection`` if
     ///   nothing is left to run.
     public func select(from catalog: CaseCatalog) throws(SelectionError) -> Selected {
-        let matchesSomething = { (pattern: String) in catalog.cases.contains { Self.matches($0.id, pattern: pattern) } }
+        let matchesSomething = { (pattern: String) in catalog.cases.contains { Self.matches($0, pattern: pattern) } }
         let unmatched = (include + exclude).filter { !matchesSomething($0) }
         if let first = include.first, include.allSatisfy({ unmatched.contains($0) }) {
             throw .unknownCase(first)
         }
         let selected = catalog.cases.filter { definition in
-            include.contains { Self.matches(definition.id, pattern: $0) }
-                && !exclude.contains { Self.matches(definition.id, pattern: $0) }
+            include.contains { Self.matches(definition, pattern: $0) }
+                && !exclude.contains { Self.matches(definition, pattern: $0) }
         }
         guard !selected.isEmpty else { throw .emptySelection }
         return Selected(cases: selected, unmatched: unmatched)
@@ -48,6 +48,15 @@ public struct CaseSelection: Sendable, Equatable {
     /// The selected cases, in catalog order (``select(from:)`` without the unmatched patterns).
     public func apply(to catalog: CaseCatalog) throws(SelectionError) -> [CaseDefinition] {
         try select(from: catalog).cases
+    }
+
+    /// The name of the opt-in group of cases that observe for seconds whether the peer times
+    /// out (``CaseDefinition/slow``). As a pattern it selects (or excludes) the whole group.
+    public static let slowGroup = "slow"
+
+    /// Whether the case matches `pattern`: the group name ``slowGroup``, or an id pattern.
+    public static func matches(_ definition: CaseDefinition, pattern: String) -> Bool {
+        pattern == slowGroup ? definition.slow : matches(definition.id, pattern: pattern)
     }
 
     /// Whether `id` matches the fnmatch-style `pattern` (whole-id match).

@@ -147,6 +147,7 @@ struct CatalogFile {
     private static let caseFields: Set<String> = [
         "id", "title", "rfc", "requirement", "actions", "expect", "close", "judge", "limits", "reportTime", "notes",
         "roles", "handshake", "expectHandshake", "healthCheck", "alone", "userLimit", "measure", "timingDependent",
+        "slow",
     ]
 
     private func decodeCase(_ value: JSONValue, at: String, category: String, group: String) throws(CatalogError)

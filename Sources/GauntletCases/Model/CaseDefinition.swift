@@ -49,6 +49,10 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     /// Why the verdict may flip between identical runs by a race RFC 6455 allows (e.g. whether
     /// the peer echoes a valid message before failing on the invalid one); `nil` for most cases.
     public var timingDependent: String?
+    /// The case observes for seconds whether the peer times out (0.6.1, 14.4.x). It is in the
+    /// opt-in group ``CaseSelection/slowGroup``: the run against the embedded echo leaves it out
+    /// unless selected, and every runner starts it first so its wait overlaps the other cases.
+    public var slow = false
 
     public init(
         id: CaseID, title: String, rfc: String, requirement: Requirement, actions: [Action],
@@ -83,7 +87,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
 
     private enum CodingKeys: String, CodingKey {
         case id, title, rfc, requirement, actions, expect, close, judge, limits, reportTime, notes
-        case roles, handshake, expectHandshake, healthCheck, alone, userLimit, measure, timingDependent
+        case roles, handshake, expectHandshake, healthCheck, alone, userLimit, measure, timingDependent, slow
     }
 
     public init(from decoder: Decoder) throws {
@@ -117,6 +121,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         userLimit = try c.decodeIfPresent(Bool.self, forKey: .userLimit) ?? false
         measure = try c.decodeIfPresent([Measurement].self, forKey: .measure) ?? []
         timingDependent = try c.decodeIfPresent(String.self, forKey: .timingDependent)
+        slow = try c.decodeIfPresent(Bool.self, forKey: .slow) ?? false
         if let timingDependent, timingDependent.allSatisfy(\.isWhitespace) {
             throw DecodingError.dataCorruptedError(
                 forKey: .timingDependent, in: c, debugDescription: "timingDependent must say why the verdict may flip")
@@ -168,6 +173,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         if userLimit { try c.encode(userLimit, forKey: .userLimit) }
         if !measure.isEmpty { try c.encode(measure, forKey: .measure) }
         try c.encodeIfPresent(timingDependent, forKey: .timingDependent)
+        if slow { try c.encode(slow, forKey: .slow) }
     }
 
     /// Whether the verdict follows the requirement rule of `Cases/README.md` (a broken SHOULD is

@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import NIOPosix
 import WebSocketWire
@@ -36,8 +37,12 @@ extension SuiteProgress {
 
 /// Runs many cases, each on its own connection.
 ///
-/// Cases run `jobs` at a time, except the limits/performance family (judge mode `limits`,
-/// Autobahn's category 9), which runs alone afterwards so its timings mean something.
+/// Cases run `jobs` at a time, those that wait on purpose first (longest planned wait first),
+/// so their waits overlap the rest. The cases that run alone (the limits/performance family,
+/// Autobahn's category 9, and `alone` cases) play one at a time in a lane of their own that
+/// starts once every other case has started: they share the machine only with cases that sit
+/// on their timers, never with the busy start of the batch. 9.x timings are reported, never
+/// judged, and its time bounds (10 s and up per case) are far beyond that overlap.
 /// Verdicts do not depend on `jobs`: every case has its own connection and clock.
 public struct SuiteRunner: Sendable {
     public var agent: String
@@ -50,13 +55,19 @@ public struct SuiteRunner: Sendable {
     /// Consecutive cases that could not connect (or got no handshake answer) before the target
     /// is probed again mid-run.
     public var unansweredBeforeProbe = 3
+    /// Builds each case's report from its record and judgement (GauntletReports' `ResultBuilder`).
+    public var report: CaseReporter
 
-    public init(agent: String, player: any CasePlayer, jobs: Int, catalog: CaseCatalog, probeBudget: Double? = 3) {
+    public init(
+        agent: String, player: any CasePlayer, jobs: Int, catalog: CaseCatalog, probeBudget: Double? = 3,
+        report: @escaping CaseReporter
+    ) {
         self.agent = agent
         self.player = player
         self.jobs = max(1, jobs)
         self.catalog = catalog
         self.probeBudget = probeBudget
+        self.report = report
     }
 
     /// The default concurrency: four connections per core.
@@ -70,7 +81,7 @@ public struct SuiteRunner: Sendable {
     ) async -> AgentRun {
         // A case that only makes sense in the other role (`roles`) is not selected at all.
         let cases = cases.filter { $0.applies(to: player.role) }
-        let parallel = cases.filter { !$0.runsAlone }
+        let parallel = Self.waitingFirst(cases.filter { !$0.runsAlone })
         let alone = cases.filter { $0.runsAlone }
         let counter = Counter()
         let gate = Reachability()
@@ -79,9 +90,15 @@ public struct SuiteRunner: Sendable {
             progress?.targetUnreachable(down, remaining: cases.count, afterDone: 0)
         }
         let batch = Batch(group: group, progress: progress, counter: counter, gate: gate, total: cases.count)
-        var results: [CaseResult] = []
-        results += await runBatch(parallel, width: jobs, batch, shouldStop: shouldStop)
-        results += await runBatch(alone, width: 1, batch, shouldStop: shouldStop)
+        let started = OneShot()
+        async let lane = { () async -> [CaseResult] in
+            await started.wait()
+            return await runBatch(alone, width: 1, batch, shouldStop: shouldStop)
+        }()
+        var results = await runBatch(
+            parallel, width: jobs, batch, shouldStop: shouldStop, allStarted: { await started.fire() })
+        await started.fire()
+        results += await lane
         let ran = Set(results.map(\.id))
         let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })
         results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
@@ -93,10 +110,7 @@ public struct SuiteRunner: Sendable {
     /// Plays and judges one case.
     public func runOne(_ definition: CaseDefinition, group: EventLoopGroup) async -> CaseResult {
         let record = await player.play(definition, on: group)
-        let judgement = Judge.judge(definition, record)
-        return ResultBuilder.build(
-            definition: definition, index: catalog.index(of: definition.id) ?? 0, agent: agent, record: record,
-            judgement: judgement)
+        return build(definition, record)
     }
 
     /// What every batch of one run shares.
@@ -108,8 +122,11 @@ public struct SuiteRunner: Sendable {
         var total: Int
     }
 
+    /// Plays `cases` `width` at a time; `allStarted` runs once the last case has started (or
+    /// none is left to start).
     private func runBatch(
-        _ cases: [CaseDefinition], width: Int, _ batch: Batch, shouldStop: @escaping @Sendable () -> Bool
+        _ cases: [CaseDefinition], width: Int, _ batch: Batch, shouldStop: @escaping @Sendable () -> Bool,
+        allStarted: @Sendable () async -> Void = {}
     ) async -> [CaseResult] {
         await withTaskGroup(of: (CaseResult, unanswered: Bool).self) { tasks in
             var results: [CaseResult] = []
@@ -129,6 +146,7 @@ public struct SuiteRunner: Sendable {
             for _ in 0..<width {
                 if !startNext(down: await batch.gate.down) { break }
             }
+            if next == cases.count { await allStarted() }
             while let (result, unanswered) = await tasks.next() {
                 results.append(result)
                 let done = await batch.counter.increment()
@@ -145,7 +163,7 @@ public struct SuiteRunner: Sendable {
                         await batch.gate.recovered()
                     }
                 }
-                _ = startNext(down: await batch.gate.down)
+                if startNext(down: await batch.gate.down), next == cases.count { await allStarted() }
             }
             return results
         }
@@ -171,9 +189,49 @@ public struct SuiteRunner: Sendable {
     }
 
     private func build(_ definition: CaseDefinition, _ record: SessionRecord) -> CaseResult {
-        ResultBuilder.build(
-            definition: definition, index: catalog.index(of: definition.id) ?? 0, agent: agent, record: record,
-            judgement: Judge.judge(definition, record))
+        report(definition, catalog.index(of: definition.id) ?? 0, agent, record, Judge.judge(definition, record))
+    }
+}
+
+extension SuiteRunner {
+    /// The cases in the order they start: the longest planned wait first (the `slow` group's
+    /// observations, a trickled handshake, timed continuations), otherwise catalog order.
+    static func waitingFirst(_ cases: [CaseDefinition]) -> [CaseDefinition] {
+        cases.enumerated().sorted { a, b in
+            let (waitA, waitB) = (plannedWait(a.element), plannedWait(b.element))
+            return waitA != waitB ? waitA > waitB : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Seconds a case waits on purpose before it can end: the longest chain of `after`
+    /// continuations, a handshake trickle's bound, or the whole observation of a `slow` case.
+    static func plannedWait(_ definition: CaseDefinition) -> Double {
+        func chain(_ actions: [Action]) -> Double {
+            actions.reduce(0) { longest, action in
+                guard case .after(let continuation) = action else { return longest }
+                return max(longest, continuation.seconds + chain(continuation.body))
+            }
+        }
+        let observation = definition.slow ? Double.infinity : 0
+        return max(observation, chain(definition.actions), definition.handshake?.trickle?.seconds ?? 0)
+    }
+}
+
+/// A gate that opens once: `wait` returns after the first `fire`.
+private actor OneShot {
+    private var fired = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func fire() {
+        guard !fired else { return }
+        fired = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+
+    func wait() async {
+        if fired { return }
+        await withCheckedContinuation { waiters.append($0) }
     }
 }
 

@@ -146,23 +146,6 @@ extension Session {
 
     // MARK: Measurements
 
-    /// 9.x: when the peer ended the connection before every echo arrived, say so with what it
-    /// did and when ("closed with 1009 after 62 ms"), not as if Gauntlet had timed out. The
-    /// verdict is untouched: no `limitsBehavior` is set, so the Judge still fails the case.
-    func recordUnfinishedLimits() {
-        guard definition.judge.mode == .limits, let limits = definition.limits, record.limitsBehavior == nil,
-            record.limitsResult == nil, let openedAt, !record.closedByMe, !record.droppedByMe
-        else { return }
-        let elapsed = Self.milliseconds(since: openedAt)
-        let how =
-            record.remoteCloseCode.map { "closed the connection with close code \($0)" }
-            ?? "dropped the TCP connection without a close frame"
-        let received = limits.count == 1 ? "" : " (\(limitsCount) of \(limits.count) echoes had arrived)"
-        record.limitsResult =
-            "The peer \(how) after \(elapsed) ms, before a complete echo of the "
-            + "\(limits.size)-octet \(limits.type.rawValue) message arrived\(received)."
-    }
-
     /// Writes the case's measurements into the record when TCP is gone.
     func recordMeasurements() {
         if let limit = definition.appliedUserLimit {

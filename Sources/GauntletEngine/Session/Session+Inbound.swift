@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import WebSocketEndpoint
 import WebSocketWire
@@ -75,24 +76,17 @@ extension Session {
         sendClose(code: definition.close.codes.first ?? 1000, isReply: false)
     }
 
-    /// 9.x: judge an echo on type and length only; send the next one or close.
+    /// 9.x: record the echo's type and length, then send the next message or close. Whether
+    /// the echoes make the case OK is the Judge's call (`Judge.judgeLimits`).
     private func limitsEcho(binary: Bool, length: Int) {
-        guard let limits = definition.limits, record.limitsBehavior != .failed else { return }
-        let typeName = binary ? "binary" : "text"
+        guard let limits = definition.limits, record.limitsEchoes.firstMismatch == nil else { return }
         guard binary == (limits.type == .binary), length == limits.size else {
-            record.limitsBehavior = .failed
-            record.limitsResult =
-                "Received \(typeName) message of length \(length), expected \(limits.type.rawValue) of length \(limits.size)."
+            record.limitsEchoes.firstMismatch = LimitsEchoes.Echo(binary: binary, length: length)
             sendClose(code: 1000, isReply: false)
             return
         }
-        limitsCount += 1
-        if limitsCount >= limits.count {
-            record.limitsBehavior = .ok
-            record.limitsResult =
-                limits.count == 1
-                ? "Received \(typeName) message of length \(length)."
-                : "Ok, received all \(limits.count) echoed messages in time."
+        record.limitsEchoes.matching += 1
+        if record.limitsEchoes.matching >= limits.count {
             if !log.enabled { log.switchLog(enabled: true, record: true) }
             sendClose(code: 1000, isReply: false)
         } else if let sender = limitsSender {

@@ -1,5 +1,6 @@
 import Foundation
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import WebSocketEndpoint
 import WebSocketWire
@@ -40,7 +41,6 @@ final class Session {
     /// Inside `pump()`: commands issued while reacting to an event only carry out their outputs.
     var pumping = false
     var handshakeRequest: HandshakeRequest?
-    var limitsCount = 0
     var limitsSender: Action?
     var streamMask: (key: MaskingKey?, phase: Int)?
     var rng = BufferedSystemRandom()
@@ -120,7 +120,6 @@ final class Session {
                 : "the client closed the connection before completing the opening handshake"
         }
         recordMeasurements()
-        recordUnfinishedLimits()
         // A case whose handshake never completed (every 0.x refusal, a 12 s slowloris) still
         // took time: count it from the TCP connection instead of reporting 0.
         if let since = openedAt ?? connectedAt {

@@ -2,7 +2,7 @@ import GauntletCases
 import WebSocketWire
 
 /// An event the tester recorded, with the real bytes (the judge compares bytes, not renderings).
-public enum ReceivedEvent: Hashable, Sendable, CustomStringConvertible {
+public enum ReceivedEvent: Hashable, Sendable {
     case message([UInt8], binary: Bool)
     case pong([UInt8])
     case timeout(String)
@@ -18,27 +18,6 @@ public enum ReceivedEvent: Hashable, Sendable, CustomStringConvertible {
             return tag == expectedTag
         default:
             return false
-        }
-    }
-
-    public var report: [JSONValue] {
-        switch self {
-        case .message(let bytes, let binary):
-            return ["message", .string(AutobahnRendering.payload(bytes)), .bool(binary)]
-        case .pong(let bytes):
-            return ["pong", .string(AutobahnRendering.payload(bytes))]
-        case .timeout(let tag):
-            return ["timeout", .string(tag)]
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .message(let bytes, let binary):
-            // Same words as `ExpectedEvent`, so an expected and a received event compare at a glance.
-            return "\(binary ? "binary" : "text") message \(ReadablePayload.text(bytes))"
-        case .pong(let bytes): return "pong \(ReadablePayload.text(bytes))"
-        case .timeout(let tag): return "timeout \(tag)"
         }
     }
 }
@@ -61,9 +40,8 @@ public struct SessionRecord: Hashable, Sendable {
     public var localCloseReason: String?
     public var remoteCloseCode: UInt16?
     public var remoteCloseReason: String?
-    /// 9.x: the verdict the limits logic reached (nil = no echo judged yet).
-    public var limitsBehavior: Behavior?
-    public var limitsResult: String?
+    /// 9.x: the echoes of the case's messages (type and length only).
+    public var limitsEchoes = LimitsEchoes()
     /// Frames the tester itself sent, by opcode.
     public var txFrameCounts: [UInt8: Int] = [:]
     /// Why the connection or handshake failed, when it did (words for people; the judge reads
@@ -110,24 +88,16 @@ public enum UnobservableRun: String, Hashable, Sendable {
     case handshakeNeverAnswered
     /// Server role: no client connected before the listener stopped.
     case noPeerConnected
-
-    /// One sentence for reports.
-    public var explanation: String {
-        switch self {
-        case .couldNotConnect: return "Gauntlet could not connect to the server, so nothing was observed"
-        case .handshakeNeverAnswered: return "the opening handshake was never answered, so nothing was observed"
-        case .noPeerConnected: return "no client connected, so nothing was observed"
-        }
-    }
 }
 
 /// Whether the server still answered on a fresh connection after a case, and the evidence.
-public struct HealthCheckOutcome: Hashable, Sendable {
-    public var passed: Bool
-    public var detail: String
+public enum HealthCheckOutcome: Hashable, Sendable {
+    /// A fresh connection opened and echoed a message.
+    case echoed
+    /// A fresh connection could not open (the engine's reason, if any).
+    case couldNotOpen(connectionError: String?)
+    /// A fresh connection opened but did not echo; the health-check case's judgement says why.
+    case didNotEcho(Judgement)
 
-    public init(passed: Bool, detail: String) {
-        self.passed = passed
-        self.detail = detail
-    }
+    public var passed: Bool { self == .echoed }
 }
