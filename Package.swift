@@ -61,7 +61,7 @@ let package = Package(
         // words them), so the engine and the reports both see them.
         .target(
             name: "GauntletJudge",
-            dependencies: ["GauntletCases", "WebSocketWire"]
+            dependencies: ["GauntletCases", "WebSocketWire", "WebSocketEndpoint"]
         ),
         .target(
             name: "GauntletEngine",
@@ -78,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "GauntletReports",
-            dependencies: ["GauntletCases", "GauntletJudge"]
+            dependencies: ["GauntletCases", "GauntletJudge", "WebSocketEndpoint"]
         ),
         .target(
             name: "GauntletFuzz",

@@ -326,7 +326,7 @@ public enum Judge {
         } else if expected.clean && !record.wasClean {
             j.behaviorClose = .unclean
             j.closeOutcome = .mustBeClean
-            j.closeReasons = [.unclean(record.wasNotCleanReason)]
+            j.closeReasons = [.unclean(record.notClean)]
         } else if let code = record.remoteCloseCode, !expected.codes.contains(code),
             !(definition.judge.toleratedCodes ?? []).contains(code)
         {
@@ -336,7 +336,7 @@ public enum Judge {
         } else if record.role == .client && record.droppedByMe {
             j.behaviorClose = .failedByClient
             j.closeOutcome = .serverKeptTCP
-            j.closeReasons = [.testerDroppedTCP(record.wasNotCleanReason)]
+            j.closeReasons = [.testerDroppedTCP(record.notClean)]
         } else {
             j.behaviorClose = .ok
             j.closeOutcome = .properlyClosed

@@ -1,4 +1,5 @@
 import GauntletCases
+import WebSocketEndpoint
 import WebSocketWire
 
 /// The verdicts of one case and the facts behind them: no words. GauntletReports turns these
@@ -160,9 +161,9 @@ public struct Judgement: Hashable, Sendable {
         case peerClosedFirst(code: UInt16?)
         /// The peer was to fail the connection, but Gauntlet closed first.
         case testerClosedFirst(expected: [UInt16], localCode: UInt16?, killTimer: Bool)
-        case unclean(String?)
+        case unclean(NotCleanReason?)
         case wrongCode(UInt16, expected: [UInt16])
-        case testerDroppedTCP(String?)
+        case testerDroppedTCP(NotCleanReason?)
         case closed(byTester: Bool, peerCode: UInt16?, clean: Bool)
         /// The requirement rule tolerated this failing close verdict.
         case tolerated(CloseBehavior)

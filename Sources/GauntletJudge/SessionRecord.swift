@@ -1,4 +1,5 @@
 import GauntletCases
+import WebSocketEndpoint
 import WebSocketWire
 
 /// An event the tester recorded, with the real bytes (the judge compares bytes, not renderings).
@@ -32,7 +33,9 @@ public struct SessionRecord: Hashable, Sendable {
     public var failedByMe = false
     public var droppedByMe = false
     public var wasClean = false
-    public var wasNotCleanReason: String?
+    /// Why the close was not clean, as the endpoint core saw it (Autobahn's words for it are
+    /// made in GauntletReports).
+    public var notClean: NotCleanReason?
     public var wasOpenHandshakeTimeout = false
     public var wasCloseHandshakeTimeout = false
     public var wasServerConnectionDropTimeout = false

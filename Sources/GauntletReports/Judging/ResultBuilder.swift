@@ -1,5 +1,6 @@
 import GauntletCases
 import GauntletJudge
+import WebSocketEndpoint
 
 /// Turns a case, its session record and the judgement into the Autobahn-shaped report, with
 /// the judgement's facts in words (``JudgementWords``).
@@ -22,7 +23,8 @@ public enum ResultBuilder {
                 requireClean: definition.close.clean),
             received: record.received.map(EventWords.report), closedByMe: record.closedByMe,
             failedByMe: record.failedByMe,
-            droppedByMe: record.droppedByMe, wasClean: record.wasClean, wasNotCleanReason: record.wasNotCleanReason,
+            droppedByMe: record.droppedByMe, wasClean: record.wasClean,
+            wasNotCleanReason: record.notClean.map(AutobahnCloseText.wasNotCleanReason),
             wasOpenHandshakeTimeout: record.wasOpenHandshakeTimeout,
             wasCloseHandshakeTimeout: record.wasCloseHandshakeTimeout,
             wasServerConnectionDropTimeout: record.wasServerConnectionDropTimeout,

@@ -1,5 +1,6 @@
 import GauntletCases
 import GauntletJudge
+import WebSocketEndpoint
 
 /// The Judge's typed facts in words: Autobahn's `result` / `resultClose` lines and Gauntlet's
 /// behaviour and close reasons. The only place those sentences are written.
@@ -241,11 +242,13 @@ public struct JudgementWords: Hashable, Sendable {
                 "The peer should have failed the connection (close \(codes(expected))), but it did not: Gauntlet closed first"
                 + (localCode.map { " with \($0)" } ?? "") + (killTimer ? " when its kill timer fired" : "") + "."
         case .unclean(let why):
-            return "The closing handshake was not clean: \(why ?? "no close frame arrived")."
+            return
+                "The closing handshake was not clean: \(why.map(AutobahnCloseText.wasNotCleanReason) ?? "no close frame arrived")."
         case .wrongCode(let code, let expected):
             return "The peer closed with \(code); expected \(codes(expected)) (or no code)."
         case .testerDroppedTCP(let why):
-            return "Gauntlet had to drop TCP itself: \(why ?? "the server kept it open")."
+            return
+                "Gauntlet had to drop TCP itself: \(why.map(AutobahnCloseText.wasNotCleanReason) ?? "the server kept it open")."
         case .closed(let byTester, let peerCode, let clean):
             return "Closed by \(byTester ? "Gauntlet" : "the peer")"
                 + (peerCode.map { ", peer code \($0)" } ?? ", no peer close code") + (clean ? ", cleanly." : ".")
