@@ -42,7 +42,7 @@ extension Endpoint {
                 violation.map { lastFrameWasClose || Self.concernsClose($0) } ?? false
             if inCloseFrame && policy.invalidCloseCompletesHandshake {
                 close(code: code, reason: reason, initiated: false)
-                closeHandshakeCompleted(initiatedHere: false)
+                closeHandshakeCompleted(ownCloseAnswered: false)
             } else {
                 // A reason cut inside a character is left out rather than mangled.
                 close(code: code, reason: String(reason.utf8.prefix(120)) ?? "", initiated: true)
@@ -78,7 +78,7 @@ extension Endpoint {
             switch policy.closeReply {
             case .none:
                 state = .closing
-                closeHandshakeCompleted(initiatedHere: false)
+                closeHandshakeCompleted(ownCloseAnswered: false)
                 return
             case .normal: reply = [0x03, 0xE8]
             case .echoCode: reply = close.code.map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } ?? []
@@ -87,28 +87,31 @@ extension Endpoint {
                 reply = [UInt8(code >> 8), UInt8(code & 0xFF)]
             }
             self.close(payload: reply, initiated: false)
-            closeHandshakeCompleted(initiatedHere: false)
+            closeHandshakeCompleted(ownCloseAnswered: false)
         case .closing:
+            // A close while this endpoint's close is out: the answer to it (or, after a reply to
+            // the peer's first close, the peer's second close, which Autobahn treats the same).
             cancel(.closingHandshake)
             facts.wasClean = true
-            closeHandshakeCompleted(initiatedHere: facts.closedByMe)
+            closeHandshakeCompleted(ownCloseAnswered: true)
         case .connecting, .closed:
             break
         }
     }
 
     /// Who closes TCP first (§7.1.1): the server, at once (or after reading on for a while when
-    /// it closed first and the policy asks so); a client waits for the server, for a bounded time.
-    private mutating func closeHandshakeCompleted(initiatedHere: Bool) {
+    /// a close answered its own and the policy asks so); a client waits for the server, for a
+    /// bounded time.
+    private mutating func closeHandshakeCompleted(ownCloseAnswered: Bool) {
         switch role {
         case .server:
-            if initiatedHere, let linger = policy.lingerAfterOwnClose {
+            if ownCloseAnswered, let linger = policy.lingerAfterOwnClose {
                 arm(.linger, in: linger)
             } else {
                 drop()
             }
         case .client:
-            guard let timeout = policy.serverDropTimeout, initiatedHere || !policy.serverDropOnlyAfterOwnClose else {
+            guard let timeout = policy.serverDropTimeout, ownCloseAnswered || !policy.serverDropOnlyAfterOwnClose else {
                 return
             }
             arm(.serverDrop, in: timeout)

@@ -55,10 +55,11 @@ public struct EndpointPolicy {
     /// Client role: how long to wait for the server to close TCP after the closing handshake
     /// (§7.1.1: the server closes first); `nil` waits for ever.
     public var serverDropTimeout: TimeAmount?
-    /// Whether that wait is bounded only when this endpoint closed first (Autobahn's tester arms
-    /// it only once its own close was answered).
+    /// Whether that wait is bounded only once a close arrived while this endpoint's close was
+    /// out (Autobahn's tester arms it only when its own close was answered, which includes a
+    /// peer's second close after the tester replied to its first).
     public var serverDropOnlyAfterOwnClose = false
-    /// Server role: after a closing handshake this endpoint started, keep reading this long
+    /// Server role: after a close answered this endpoint's own close, keep reading this long
     /// before closing TCP (to see frames a peer wrongly sends after its close); `nil` closes at once.
     public var lingerAfterOwnClose: TimeAmount?
     /// How long the opening handshake may take from the TCP connection; `nil` = no limit.

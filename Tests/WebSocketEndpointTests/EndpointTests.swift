@@ -135,6 +135,25 @@ struct EndpointTests {
         #expect(endpoint.facts.notClean == .serverDidNotDrop)
     }
 
+    /// Autobahn's tester waits for the server's TCP close only once a close arrived while its own
+    /// was out: after replying to a server's first close it waits unbounded, but a second close
+    /// from the server starts the drop timer (found comparing with the old session).
+    @Test func testerArmsTheServerDropTimerOnASecondClose() {
+        let policy = EndpointPolicy.tester(
+            closingHandshakeTimeout: .seconds(1), serverDropTimeout: .seconds(1), openingHandshakeTimeout: .seconds(5))
+        var endpoint = Self.openClient(policy)
+        endpoint.receive(Self.frame(.close, [0x03, 0xE8], masked: false))
+        #expect(Self.sent(Self.drain(&endpoint)).map(\.1) == [[0x03, 0xE8]])
+        #expect(endpoint.nextDeadline == nil)
+        endpoint.receive(Self.frame(.close, [0x03, 0xE8], masked: false))
+        _ = Self.drain(&endpoint)
+        #expect(endpoint.nextDeadline == Self.start + .seconds(1))
+        endpoint.clock = Self.start + .seconds(1)
+        endpoint.tick()
+        #expect(Self.closesTCP(Self.drain(&endpoint)))
+        #expect(endpoint.facts.serverDropTimedOut && endpoint.facts.notClean == .serverDidNotDrop)
+    }
+
     @Test func unansweredCloseTimesOut() {
         var endpoint = Self.openServer()
         endpoint.close(code: 1001, initiated: true)

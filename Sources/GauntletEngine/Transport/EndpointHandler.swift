@@ -40,6 +40,9 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var hung = false
+    /// The last handshake write (a response, a refusal, a 408): a close waits for it, so the
+    /// answer is never cut off by the close that follows it.
+    private var handshakeWrite: EventLoopFuture<Void>?
     /// Inside `pump()`; a close that NIO reports synchronously meanwhile (an application that
     /// closes sockets) is applied once the loop is done, never while the endpoint is in use.
     private var pumping = false
@@ -106,7 +109,7 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
         while !hung, let output = endpoint.poll() {
             switch output {
             case .write(let bytes):
-                context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+                handshakeWrite = context.writeAndFlush(wrapOutboundOut(bytes))
             case .send(let opcode, let payload):
                 send(opcode, payload, context: context)
             case .event(let event):
@@ -129,7 +132,13 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     private func close(_ how: TCPClose, context: ChannelHandlerContext) {
         switch how {
         case .close:
-            context.close(promise: nil)
+            guard let written = handshakeWrite else {
+                context.close(promise: nil)
+                return
+            }
+            // Completed writes call back at once; a pending one closes once it is out.
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
         case .reset:
             let channel = context.channel
             guard let provider = channel as? SocketOptionProvider else {
