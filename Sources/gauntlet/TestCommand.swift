@@ -171,8 +171,10 @@ struct TestCommand: AsyncParsableCommand {
             echo = started
             target = try ServerTarget(url: TargetURL(parsing: started.url))
         }
-        let runner = SuiteRunner(
+        var runner = SuiteRunner(
             agent: server.agent, player: target, jobs: jobs ?? SuiteRunner.defaultJobs, catalog: plan.catalog)
+        // Case files are written as cases end; only the HTML case pages read wire logs later.
+        runner.keepsWireLogs = plan.formats.contains(.html)
         progress.live.begin(agent: server.agent, url: target.url.description, selected: server.cases.map(\.id))
         let run = await runner.run(server.cases, group: group, progress: progress) { stop.isStopped }
         await echo?.stop()

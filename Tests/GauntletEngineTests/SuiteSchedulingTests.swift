@@ -58,6 +58,28 @@ struct SuiteSchedulingTests {
         // The lane itself plays one case at a time.
         #expect(index("end 9.1.1") < index("start 9.1.2"))
     }
+
+    @Test("without keepsWireLogs the results drop the wire logs, after progress had them whole")
+    func wireLogsDroppedAfterProgress() async throws {
+        let cases = Array(Self.catalog.cases.prefix(3))
+        let player = ScriptedPlayer(waitsForLane: "none", lane: [])
+        var runner = SuiteRunner(agent: "a", player: player, jobs: 2, catalog: Self.catalog, probeBudget: nil)
+        let progress = LogCounts()
+        let kept = await runner.run(cases, group: MultiThreadedEventLoopGroup.singleton, progress: progress)
+        #expect(kept.results.allSatisfy { $0.wirelog.count == 1 })
+        runner.keepsWireLogs = false
+        let dropped = await runner.run(cases, group: MultiThreadedEventLoopGroup.singleton, progress: progress)
+        #expect(dropped.results.count == 3 && dropped.results.allSatisfy { $0.wirelog.isEmpty })
+        #expect(progress.counts.withLock { $0 } == [1, 1, 1, 1, 1, 1])
+    }
+}
+
+/// The wire-log length of every result progress saw.
+private final class LogCounts: SuiteProgress, Sendable {
+    let counts = Mutex<[Int]>([])
+    func caseFinished(_ result: CaseResult, done: Int, total: Int) {
+        counts.withLock { $0.append(result.wirelog.count) }
+    }
 }
 
 /// A player that plays nothing: it logs starts and ends, and holds one case until the first
@@ -86,6 +108,8 @@ private final class ScriptedPlayer: CasePlayer, Sendable {
             await Task.yield()
         }
         events.withLock { $0.append("end \(definition.id)") }
-        return SessionRecord(role: .client)
+        var record = SessionRecord(role: .client)
+        record.wirelog = [["TO", .string("frame")]]
+        return record
     }
 }

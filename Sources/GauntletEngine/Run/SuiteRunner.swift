@@ -54,6 +54,10 @@ public struct SuiteRunner: Sendable {
     /// Consecutive cases that could not connect (or got no handshake answer) before the target
     /// is probed again mid-run.
     public var unansweredBeforeProbe = 3
+    /// Whether the returned results keep each case's wire log. Progress still gets the whole
+    /// result as each case ends (the live report writes it then); a caller that renders nothing
+    /// from the logs at the end sets this to `false`, so hundreds of logs are not held until then.
+    public var keepsWireLogs = true
 
     public init(agent: String, player: any CasePlayer, jobs: Int, catalog: CaseCatalog, probeBudget: Double? = 3) {
         self.agent = agent
@@ -144,9 +148,11 @@ public struct SuiteRunner: Sendable {
             }
             if next == cases.count { await allStarted() }
             while let (result, unanswered) = await tasks.next() {
-                results.append(result)
                 let done = await batch.counter.increment()
                 batch.progress?.caseFinished(result, done: done, total: batch.total)
+                var kept = result
+                if !keepsWireLogs { kept.wirelog = [] }
+                results.append(kept)
                 if await batch.gate.observe(unanswered: unanswered, threshold: unansweredBeforeProbe),
                     let probeBudget
                 {
