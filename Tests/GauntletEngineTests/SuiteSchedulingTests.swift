@@ -35,7 +35,7 @@ struct SuiteSchedulingTests {
                 close: CloseExpectation(by: .tester, codes: [1000], clean: true))
             if limits {
                 definition.judge.mode = .limits
-                definition.limits = LimitsSpec(type: .text, size: 1)
+                definition.limits = LimitsSpec(type: .text, size: SuiteRunner.limitsBudget)
             }
             return definition
         }
@@ -55,8 +55,27 @@ struct SuiteSchedulingTests {
         #expect(index("start 9.1.1") > index("start 1.1.1") && index("start 9.1.1") > index("start 1.1.2"))
         #expect(index("start 9.1.1") < index("end 5.19"))
         #expect(player.laneSeenByWaiter.withLock { $0 })
-        // The lane itself plays one case at a time.
+        // Two messages of the lane's whole budget never play at once.
         #expect(index("end 9.1.1") < index("start 9.1.2"))
+    }
+
+    @Test("9.x cases share the lane while their messages fit the budget")
+    func smallLimitsCasesShareTheLane() async throws {
+        func limitsCase(_ id: CaseID) -> CaseDefinition {
+            var definition = CaseDefinition(
+                id: id, title: "t", rfc: "10.4", requirement: .may, actions: [], expect: [],
+                close: CloseExpectation(by: .tester, codes: [1000], clean: true))
+            definition.judge.mode = .limits
+            definition.limits = LimitsSpec(type: .binary, size: SuiteRunner.limitsBudget / 2)
+            return definition
+        }
+        let cases = [limitsCase("9.2.1"), limitsCase("9.2.2")]
+        // 9.2.1 holds until 9.2.2 has started: only possible when both play at once.
+        let player = ScriptedPlayer(waitsForLane: "9.2.1", lane: ["9.2.2"])
+        let runner = SuiteRunner(agent: "a", player: player, jobs: 4, catalog: Self.catalog, probeBudget: nil)
+        let run = await runner.run(cases, group: MultiThreadedEventLoopGroup.singleton)
+        #expect(run.results.map(\.id) == cases.map(\.id))
+        #expect(player.laneSeenByWaiter.withLock { $0 })
     }
 
     @Test("without keepsWireLogs the results drop the wire logs, after progress had them whole")

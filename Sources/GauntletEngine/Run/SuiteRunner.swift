@@ -37,11 +37,13 @@ extension SuiteProgress {
 /// Runs many cases, each on its own connection.
 ///
 /// Cases run `jobs` at a time, those that wait on purpose first (longest planned wait first),
-/// so their waits overlap the rest. The cases that run alone (the limits/performance family,
-/// Autobahn's category 9, and `alone` cases) play one at a time in a lane of their own that
-/// starts once every other case has started: they share the machine only with cases that sit
-/// on their timers, never with the busy start of the batch. 9.x timings are reported, never
-/// judged, and its time bounds (10 s and up per case) are far beyond that overlap.
+/// so their waits overlap the rest. The limits/performance family (Autobahn's category 9) and
+/// the `alone` cases play in a lane of their own that starts once every other case has
+/// started: they share the machine only with cases that sit on their timers, never with the
+/// busy start of the batch. In the lane, 9.x cases play up to `jobs` at a time within
+/// ``limitsBudget`` octets of messages in flight (9.x timings are reported, never judged, and
+/// its time bounds of 10 s and up per case are far beyond what sharing costs); then the
+/// `alone` cases, one at a time, each with the peer to itself.
 /// Verdicts do not depend on `jobs`: every case has its own connection and clock.
 public struct SuiteRunner: Sendable {
     public var agent: String
@@ -90,7 +92,12 @@ public struct SuiteRunner: Sendable {
         let started = OneShot()
         async let lane = { () async -> [CaseResult] in
             await started.wait()
-            return await runBatch(alone, width: 1, batch, shouldStop: shouldStop)
+            let limits = alone.filter { $0.judge.mode == .limits }
+            let others = alone.filter { $0.judge.mode != .limits }
+            let packed = await runBatch(
+                limits, width: jobs, batch, shouldStop: shouldStop, weight: { $0.limits?.size ?? 0 },
+                budget: Self.limitsBudget)
+            return packed + (await runBatch(others, width: 1, batch, shouldStop: shouldStop))
         }()
         var results = await runBatch(
             parallel, width: jobs, batch, shouldStop: shouldStop, allStarted: { await started.fire() })
@@ -122,19 +129,32 @@ public struct SuiteRunner: Sendable {
         var total: Int
     }
 
-    /// Plays `cases` `width` at a time; `allStarted` runs once the last case has started (or
-    /// none is left to start).
+    /// Octets of 9.x messages in flight at once in the lane: its largest message (9.1.6,
+    /// 9.2.6), which then plays on its own. The embedded echo holds each message whole in this
+    /// process, so the lane never adds more than one such message to the peak RSS.
+    static let limitsBudget = 16 * 1024 * 1024
+
+    /// Plays `cases` in order, up to `width` at a time and, past the first, only while the
+    /// `weight`s in flight stay within `budget`; `allStarted` runs once the last case has started
+    /// (or none is left to start).
     private func runBatch(
         _ cases: [CaseDefinition], width: Int, _ batch: Batch, shouldStop: @escaping @Sendable () -> Bool,
+        weight: (CaseDefinition) -> Int = { _ in 0 }, budget: Int = .max,
         allStarted: @Sendable () async -> Void = {}
     ) async -> [CaseResult] {
         await withTaskGroup(of: (CaseResult, unanswered: Bool).self) { tasks in
             var results: [CaseResult] = []
             var next = 0
+            var inFlight: [CaseID: Int] = [:]
+            var inFlightWeight = 0
             // `down`: once the target is known to be gone, a case is recorded without dialling.
             func startNext(down: TargetUnreachable?) -> Bool {
-                guard next < cases.count, !shouldStop() else { return false }
+                guard next < cases.count, !shouldStop(), inFlight.count < width else { return false }
                 let definition = cases[next]
+                let cost = weight(definition)
+                guard inFlight.isEmpty || inFlightWeight + cost <= budget else { return false }
+                inFlight[definition.id] = cost
+                inFlightWeight += cost
                 next += 1
                 if let down {
                     tasks.addTask { (unreachableResult(definition, down), false) }
@@ -143,11 +163,10 @@ public struct SuiteRunner: Sendable {
                 }
                 return true
             }
-            for _ in 0..<width {
-                if !startNext(down: await batch.gate.down) { break }
-            }
+            while startNext(down: await batch.gate.down) {}
             if next == cases.count { await allStarted() }
             while let (result, unanswered) = await tasks.next() {
+                inFlightWeight -= inFlight.removeValue(forKey: result.id) ?? 0
                 let done = await batch.counter.increment()
                 batch.progress?.caseFinished(result, done: done, total: batch.total)
                 var kept = result
@@ -165,7 +184,9 @@ public struct SuiteRunner: Sendable {
                         await batch.gate.recovered()
                     }
                 }
-                if startNext(down: await batch.gate.down), next == cases.count { await allStarted() }
+                var startedAny = false
+                while startNext(down: await batch.gate.down) { startedAny = true }
+                if startedAny, next == cases.count { await allStarted() }
             }
             return results
         }
