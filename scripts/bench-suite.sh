@@ -36,7 +36,7 @@ measure() {
   local walls=() rss_max=0
   for i in $(seq "$RUNS"); do
     /usr/bin/time -f '%e %M' -o "$OUT/time.txt" "$BIN" test --quiet --outdir "$OUT/r" "$@" >"$OUT/run.txt" 2>&1 || true
-    read -r wall rss <"$OUT/time.txt"
+    read -r wall rss < <(tail -1 "$OUT/time.txt")
     walls+=("$wall")
     ((rss > rss_max)) && rss_max=$rss
     printf '  %-34s run %d: wall %6.2f s   peak RSS %6.1f MiB   (%s)\n' "$label" "$i" "$wall" \
