@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "gauntlet", targets: ["gauntlet"]),
         .library(name: "WebSocketWire", targets: ["WebSocketWire"]),
+        .library(name: "WebSocketEndpoint", targets: ["WebSocketEndpoint"]),
         .library(name: "GauntletCases", targets: ["GauntletCases"]),
         .library(name: "GauntletEngine", targets: ["GauntletEngine"]),
         .library(name: "GauntletReports", targets: ["GauntletReports"]),
@@ -33,6 +34,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The endpoint core: one WebSocket endpoint as a state machine, no sockets, no clocks of
+        // its own. Every party of the project (tester, reference peers, fuzz executor) runs on it.
+        .target(
+            name: "WebSocketEndpoint",
+            dependencies: [
+                "WebSocketWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The case files themselves, shipped as resources so the binary works from any directory.
         .target(
             name: "GauntletCatalog",
@@ -49,6 +59,7 @@ let package = Package(
             name: "GauntletEngine",
             dependencies: [
                 "WebSocketWire",
+                "WebSocketEndpoint",
                 "GauntletCases",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -64,6 +75,7 @@ let package = Package(
             name: "GauntletFuzz",
             dependencies: [
                 "WebSocketWire",
+                "WebSocketEndpoint",
                 "GauntletCases",
                 "GauntletEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -96,11 +108,33 @@ let package = Package(
             path: "Examples/NIOClientDriver"
         ),
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire"]),
+        .testTarget(
+            name: "WebSocketEndpointTests",
+            dependencies: [
+                "WebSocketEndpoint", "WebSocketWire", .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "GauntletCasesTests", dependencies: ["GauntletCases"]),
-        .testTarget(name: "GauntletEngineTests", dependencies: ["GauntletEngine", "GauntletCases", "WebSocketWire"]),
+        // Faulty peers and fixtures the tests share; never part of a product.
+        .target(
+            name: "GauntletTestSupport",
+            dependencies: [
+                "WebSocketWire", "WebSocketEndpoint", "GauntletEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/GauntletTestSupport"
+        ),
+        .testTarget(
+            name: "GauntletEngineTests",
+            dependencies: [
+                "GauntletEngine", "GauntletCases", "WebSocketWire", "WebSocketEndpoint", "GauntletTestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
-        .testTarget(name: "GauntletFuzzTests", dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire"]),
+        .testTarget(
+            name: "GauntletFuzzTests",
+            dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire", "GauntletTestSupport"]),
         .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver"], exclude: ["Fixtures"]),
     ]
 )

@@ -48,6 +48,23 @@ public final class Campaign: @unchecked Sendable {
         public var sequence: FrameSequence
         public var run: Int
         public var file: URL?
+        /// The verdicts the case Judge gave the reproducer when the campaign played it as a case
+        /// (through `Session`, exactly as `gauntlet test --case-file` plays it); `nil` when no
+        /// reproducer was written.
+        public var caseVerdict: CaseVerdict?
+    }
+
+    /// A case's two verdicts.
+    public struct CaseVerdict: Hashable, Sendable, CustomStringConvertible {
+        public var behavior: Behavior
+        public var behaviorClose: CloseBehavior
+
+        public init(behavior: Behavior, behaviorClose: CloseBehavior) {
+            self.behavior = behavior
+            self.behaviorClose = behaviorClose
+        }
+
+        public var description: String { "\(behavior.rawValue)/\(behaviorClose.rawValue)" }
     }
 
     public struct Report: Sendable {
@@ -59,6 +76,7 @@ public final class Campaign: @unchecked Sendable {
 
     public let options: Options
     let executor: NetworkExecutor
+    let group: EventLoopGroup
     private var corpus: [FrameSequence] = []
     private var signatures: Set<String> = []
     private var findingKeys: Set<String> = []
@@ -67,6 +85,7 @@ public final class Campaign: @unchecked Sendable {
 
     public init(options: Options, group: EventLoopGroup) {
         self.options = options
+        self.group = group
         self.executor = NetworkExecutor(
             url: options.url, group: group, timeout: .milliseconds(Int64(options.timeoutMs)))
     }
@@ -269,6 +288,7 @@ public final class Campaign: @unchecked Sendable {
             }
         }
         var file: URL?
+        var verdict: CaseVerdict?
         if let directory = options.findingsDirectory {
             let definition = Reproducer.caseDefinition(
                 sequence: best, finding: bestFinding, observation: bestObservation,
@@ -276,8 +296,23 @@ public final class Campaign: @unchecked Sendable {
                     seed: options.seed, run: run, url: options.url.description,
                     minimizedFrom: best == sequence ? nil : sequence.frames.count))
             file = try? Reproducer.write(definition, finding: bestFinding, to: directory)
+            verdict = await playAsCase(definition)
         }
-        recorded.append(Recorded(finding: bestFinding, sequence: best, run: run, file: file))
+        recorded.append(Recorded(finding: bestFinding, sequence: best, run: run, file: file, caseVerdict: verdict))
+    }
+
+    /// Plays a reproducer the way `gauntlet test --case-file` does (the tester's `Session` on
+    /// the endpoint core, the case's own timers) and judges it with the case Judge, so the
+    /// verdict a finding carries is the one its reproducer gives when replayed.
+    public func playAsCase(_ definition: CaseDefinition) async -> CaseVerdict {
+        _ = await waitForServer()
+        guard let target = try? ServerTarget(url: options.url) else {
+            return CaseVerdict(behavior: .failed, behaviorClose: .failed)
+        }
+        let record = await target.play(definition, on: group)
+        stats.connections += 1
+        let judgement = Judge.judge(definition, record)
+        return CaseVerdict(behavior: judgement.behavior, behaviorClose: judgement.behaviorClose)
     }
 
     // MARK: Corpus

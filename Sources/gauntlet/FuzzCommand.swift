@@ -149,7 +149,15 @@ struct FuzzCommand: AsyncParsableCommand {
         for item in report.findings {
             print("FINDING \(item.finding.key) (run \(item.run), \(item.sequence.frames.count) frame(s))")
             print("  \(item.finding.evidence)")
-            if let file = item.file { print("  reproducer: \(file.path)") }
+            if let file = item.file {
+                print("  reproducer: \(file.path)")
+                if let verdict = item.caseVerdict {
+                    let reproduces = verdict.behavior != .ok || verdict.behaviorClose != .ok
+                    print(
+                        "  replayed as a case: \(verdict)"
+                            + (reproduces ? "" : " (the case does not reproduce this finding)"))
+                }
+            }
         }
         if let why = report.stoppedBecause { print("stopped early: \(why)") }
         print(report.findings.isEmpty ? "no findings" : "\(report.findings.count) finding(s) in \(findings)")

@@ -23,7 +23,13 @@ extension CLITests {
             let run = try GauntletBinary.start([
                 "test", url, "--cases", "1.*,5.*,6.4.*,7.1.*", "--jobs", "2", "--outdir", dir.path,
             ])
-            try await Task.sleep(nanoseconds: 1_500_000_000)
+            // The server dies once the run has recorded its first case (index.json is rewritten
+            // after every case), not after a fixed time: 6.4.x and 5.19 still have seconds to go.
+            let indexFile = dir.appendingPathComponent("index.json")
+            let deadline = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: indexFile.path), Date() < deadline {
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
             echo.signal(SIGKILL)
             _ = await echo.wait()
             let outcome = await run.wait()

@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletTestSupport
 import NIOCore
 import NIOPosix
 import Testing
@@ -13,7 +14,7 @@ struct FamilyTests {
     static let catalog = try! CaseCatalog.bundled()
     static let families: Set<String> = ["0", "11", "14", "15"]
     /// The declared limit used for the `userLimit` cases.
-    static let userLimit = FaultyPeer.maxMessage
+    static let userLimit = FaultyPeers.maxMessage
 
     static func definition(_ id: CaseID) -> CaseDefinition {
         let definition = catalog[id]!

@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletTestSupport
 import NIOCore
 import NIOPosix
 import Testing

@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletTestSupport
 import NIOPosix
 import Testing
 

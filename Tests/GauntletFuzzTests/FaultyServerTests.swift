@@ -2,6 +2,7 @@ import Foundation
 import GauntletCases
 import GauntletEngine
 import GauntletFuzz
+import GauntletTestSupport
 import NIOCore
 import NIOPosix
 import Testing
@@ -56,7 +57,7 @@ import Testing
             .check(Reproducer.sequence(fromCaseFile: file))
         #expect(again.0?.key == found.finding.key)
         // …and as an ordinary case, which the faulty server fails.
-        try await Task.sleep(nanoseconds: 600_000_000)
+        await server.waitUntilListening()
         let judgement = try await replayAsCase(file, url: server.url)
         #expect(judgement.behaviorClose != .ok, "\(judgement.closeReason)")
         // The strict reference server passes the same case.

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import WebSocketEndpoint
 import WebSocketWire
 
 /// Gauntlet's strict reference echo server (what wstest's testee server is to Autobahn).
@@ -16,6 +17,11 @@ public final class EchoServer: Sendable {
         public init(maxMessageSize: UInt64? = 64 * 1024 * 1024, http: HTTPLimits = .default) {
             self.maxMessageSize = maxMessageSize
             self.http = http
+        }
+
+        /// The reference policy with these limits.
+        var policy: EndpointPolicy {
+            .reference(maxMessageSize: maxMessageSize.map { Int(clamping: $0) }, httpLimits: http)
         }
     }
 
@@ -65,7 +71,9 @@ public final class EchoServer: Sendable {
                     if let sslContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext.context))
                     }
-                    try channel.pipeline.syncOperations.addHandler(EchoConnection(limits: limits))
+                    try channel.pipeline.syncOperations.addHandler(
+                        EndpointHandler(
+                            role: .server, policy: limits.policy, application: EchoApplication()))
                 }
             }
             .bind(host: host, port: port).get()

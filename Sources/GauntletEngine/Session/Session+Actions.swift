@@ -117,11 +117,7 @@ extension Session {
     /// `kill_after`: fail the connection (1001 "Going Away" while OPEN, drop while CLOSING).
     private func killTimerFired() {
         guard state != .closed else { return }
-        record.failedByMe = true
-        switch state {
-        case .open: sendClose(code: 1001, reason: "Going Away", isReply: false)
-        case .closing: drop()
-        case .connecting, .closed: break
-        }
+        endpoint.fail(code: 1001, reason: "Going Away")
+        pump()
     }
 }

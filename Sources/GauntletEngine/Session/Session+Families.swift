@@ -87,13 +87,13 @@ extension Session {
     }
 
     /// The handshake timeout: a trickled request gets its trickle time on top.
-    var openHandshakeTimeout: Double {
+    static func openHandshakeTimeout(_ definition: CaseDefinition, _ timeouts: SessionTimeouts) -> Double {
         timeouts.openHandshake + (definition.handshake?.trickle?.seconds ?? 0)
     }
 
     /// Client role, after the response parsed and passed the standard checks: the case's
     /// extra demands on a 101 (forbidden extensions, required headers). Returns why it fails.
-    func upgradeViolation(_ response: HandshakeResponse) -> String? {
+    static func upgradeViolation(_ response: HandshakeResponse, _ definition: CaseDefinition) -> String? {
         guard let expectation = definition.expectHandshake else { return nil }
         let accepted = ExtensionOffer.parse(response.headers.values("Sec-WebSocket-Extensions")).map {
             $0.name.lowercased()

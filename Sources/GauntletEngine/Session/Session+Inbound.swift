@@ -1,37 +1,30 @@
 import GauntletCases
 import NIOCore
+import WebSocketEndpoint
 import WebSocketWire
 
-/// Receiving: frames, messages, the peer's close, and the tester's own failure rules.
+/// Receiving: what the peer said, as the endpoint core reports it, and the case's reactions.
 extension Session {
-    func feed(_ bytes: ByteBuffer) {
-        guard state != .closed else { return }
-        if readerFailed {
-            // Autobahn leaves the offending bytes in its buffer and re-parses them on the next
-            // read, failing again while CLOSING, which drops TCP. Keep that observable behaviour.
-            if state == .closing { drop() }
-            return
-        }
-        // 9.x judges an echo on its type and length only: while nothing is logged, its octets
-        // need not be kept (a 16 MiB echo would otherwise cost 16 MiB and more while growing).
-        reader.retainsDataPayloads = definition.judge.mode != .limits || log.enabled
-        reader.append(bytes)
-        do {
-            while state != .closed, let event = try reader.next() {
-                handle(event)
-            }
-        } catch {
-            readerFailed = true
-            record.peerViolations.append(error.description)
-            failConnection(code: error.closeCode, reason: error.description)
-        }
-    }
-
-    private func handle(_ event: MessageReader.Event) {
+    /// Records and reacts to what the core observed; its own answers (pongs, the close reply,
+    /// failing the connection) come as outputs right after.
+    func handle(_ event: EndpointEvent) {
         switch event {
+        case .requestReceived(_, let head):
+            record.httpRequest = head
+        case .responded(_, let head):
+            record.httpResponse = head
+        case .responseReceived(let response, let head):
+            record.httpResponse = head
+            record.handshakeResponse = response
+            // A refusal case ends with the response, whatever it is; the judge reads it.
+            if definition.judge.mode == .handshake { drop() }
+        case .handshakeFailed(let failure):
+            record.connectionError = failure.description
+        case .opened:
+            opened()
         case .frame(let frame):
             log.rxFrame(frame)
-            if frame.header.opcode == .close, !(state == .closing && record.wasClean),
+            if frame.header.opcode == .close, !(state == .closing && endpoint.facts.wasClean),
                 frame.payload.readableBytes >= 2,
                 let code = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt16.self)
             {
@@ -42,54 +35,27 @@ extension Session {
             }
         case .message(let opcode, let payload):
             if definition.judge.mode == .limits {
-                limitsEcho(binary: opcode == .binary, length: reader.lastMessageLength)
-            } else if !record.failedByMe {
+                limitsEcho(binary: opcode == .binary, length: endpoint.lastMessageLength)
+            } else if !endpoint.facts.failedByMe {
                 record.received.append(.message(Array(payload.readableBytesView), binary: opcode == .binary))
                 checkAutoClose()
             }
-        case .ping(let payload):
-            if state == .open {
-                sendFrame(opcode: Opcode.pong.rawValue, payload: Payload(Array(payload.readableBytesView)))
-            }
+        case .ping:
+            break
         case .pong(let payload):
             if growPong(payload) { return }
             record.received.append(.pong(Array(payload.readableBytesView)))
             checkAutoClose()
-        case .close(let close):
-            peerClosed(close)
-        }
-    }
-
-    private func peerClosed(_ close: ClosePayload) {
-        record.remoteCloseCode = close.code
-        record.remoteCloseReason = close.reasonText
-        switch state {
-        case .open:
-            // The peer initiated: answer 1000 whatever it sent (Autobahn does not echo codes).
-            record.wasClean = true
-            sendClose(code: 1000, isReply: true)
-            if role == .server { drop() }
-        case .closing:
-            closeHandshakeTimer?.cancel()
-            closeHandshakeTimer = nil
-            record.wasClean = true
-            if role == .server, definition.judge.rxFrameCounts != nil {
-                // Counting the peer's frames: keep reading briefly so frames it wrongly sends
-                // after the closing handshake (data, a second close) are seen before the drop.
-                schedule(after: 0.5) { $0.drop() }
-            } else if role == .server {
-                drop()
-            } else {
-                let timeout = timeouts.serverConnectionDrop
-                schedule(after: timeout) { session in
-                    guard session.state != .closed else { return }
-                    session.record.wasClean = false
-                    session.record.wasNotCleanReason = "server did not drop TCP connection (in time)"
-                    session.record.wasServerConnectionDropTimeout = true
-                    session.drop()
-                }
-            }
-        case .connecting, .closed:
+        case .closeReceived(let close):
+            record.remoteCloseCode = close.code
+            record.remoteCloseReason = close.reasonText
+        case .violation(let violation):
+            record.peerViolations.append(violation.description)
+        case .timedOut(.openingHandshake):
+            if !record.requestAbandoned { record.unobservable = .handshakeNeverAnswered }
+            record.connectionError =
+                "opening handshake did not finish within \(Self.openHandshakeTimeout(definition, timeouts)) s"
+        case .timedOut:
             break
         }
     }

@@ -1,5 +1,6 @@
 import GauntletCases
 import NIOCore
+import WebSocketEndpoint
 import WebSocketWire
 
 /// Sending: Autobahn's write queue semantics, frames, and the stateful close path.
@@ -214,52 +215,15 @@ extension Session {
             FrameBuilder.frame(header: header, payload: payload, allocator: channel.allocator), sync: sync, chop: chop)
     }
 
-    /// The stateful close: only while OPEN; the first close we send (not a reply) starts the
-    /// close-handshake timer and makes us the closing side.
+    /// The stateful close (the core's rule): only while OPEN; the first close we send (not a
+    /// reply) starts the close-handshake timer and makes us the closing side.
     func sendClose(payload: [UInt8], isReply: Bool) {
-        guard state == .open else { return }
-        sendFrame(opcode: Opcode.close.rawValue, payload: Payload(payload))
-        if payload.count >= 2 {
-            record.localCloseCode = UInt16(payload[0]) << 8 | UInt16(payload[1])
-            let reason = Array(payload.dropFirst(2))
-            record.localCloseReason =
-                reason.isEmpty ? nil : (String(validating: reason, as: UTF8.self) ?? "0x" + Hex.encode(reason))
-        }
-        state = .closing
-        guard !isReply else { return }
-        record.closedByMe = true
-        let timeout = timeouts.closeHandshake
-        closeHandshakeTimer = scheduleCancellable(after: timeout) { session in
-            guard session.state != .closed else { return }
-            session.record.wasClean = false
-            session.record.wasNotCleanReason = "peer did not respond (in time) in closing handshake"
-            session.record.wasCloseHandshakeTimeout = true
-            session.drop()
-        }
+        endpoint.close(payload: payload, initiated: !isReply)
+        pump()
     }
 
     func sendClose(code: UInt16, reason: String = "", isReply: Bool) {
         sendClose(payload: [UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8), isReply: isReply)
-    }
-
-    /// Fails the connection: a close with `code` while OPEN, a TCP drop while CLOSING.
-    func failConnection(code: UInt16, reason: String) {
-        record.failedByMe = true
-        switch state {
-        case .open: sendClose(code: code, reason: String(reason.utf8.prefix(120)) ?? "", isReply: false)
-        case .closing:
-            // Autobahn drops TCP when the peer breaks the protocol during or after the closing
-            // handshake (e.g. a second close carrying 1005, a code not allowed on the wire), and
-            // the closing handshake no longer counts as clean: it reports UNCLEAN there, not
-            // WRONG CODE. A handshake that had completed is marked unclean here for that reason.
-            if record.wasClean {
-                record.wasClean = false
-                record.wasNotCleanReason =
-                    "Gauntlet dropped TCP: after the closing handshake the peer broke the protocol (\(reason))"
-            }
-            drop()
-        case .connecting, .closed: break
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GauntletCases
 import NIOCore
+import WebSocketEndpoint
 import WebSocketWire
 
 /// Plays one case on one connection and records what happened, for either role.
@@ -10,7 +11,7 @@ import WebSocketWire
 /// the end-of-connection rules differ, exactly as in Autobahn's wire layer. Everything runs on
 /// the channel's event loop; timers are scheduled tasks, never sleeps.
 final class Session {
-    enum State { case connecting, open, closing, closed }
+    typealias State = Endpoint.State
 
     let definition: CaseDefinition
     let role: Role
@@ -19,12 +20,12 @@ final class Session {
     let target: HandshakeTarget
     private let completion: EventLoopPromise<SessionRecord>
 
-    var state = State.connecting
+    /// The protocol itself (handshake, framing, close and fail rules) with the tester's policy;
+    /// the session drives it with the case's actions and records what it reports.
+    var endpoint: Endpoint
+    var state: State { endpoint.state }
     var record: SessionRecord
     var log = WireLog()
-    var reader: MessageReader
-    var readerFailed = false
-    var inbound: ByteBuffer
     /// Writes waiting their turn (`sendData`).
     var sendQueue = CircularBuffer<QueuedWrite>()
     /// Non-`sync` octets written during this event-loop turn, not yet handed to the channel.
@@ -33,7 +34,11 @@ final class Session {
     var flushPending = false
     var openedAt: NIODeadline?
     let startedAt = NIODeadline.now()
-    var closeHandshakeTimer: Scheduled<Void>?
+    /// The one scheduled task at the core's next deadline, and that deadline.
+    var coreTimer: Scheduled<Void>?
+    var coreTimerDeadline: NIODeadline?
+    /// Inside `pump()`: commands issued while reacting to an event only carry out their outputs.
+    var pumping = false
     var handshakeRequest: HandshakeRequest?
     var limitsSender: Action?
     var streamMask: (key: MaskingKey?, phase: Int)?
@@ -53,9 +58,20 @@ final class Session {
         self.channel = channel
         self.completion = completion
         self.record = SessionRecord(role: role)
-        self.reader = MessageReader(configuration: .init(peerRole: role.peer))
-        self.inbound = channel.allocator.buffer(capacity: 1024)
+        self.endpoint = Endpoint(
+            role: role, policy: Self.policy(definition, role: role, timeouts: timeouts), clock: channel.eventLoop.now)
         record.started = Self.iso8601(Date())
+    }
+
+    /// Autobahn's tester: the case's timeouts; in the server role, when the case counts the
+    /// peer's frames, it keeps reading half a second after its own close was answered.
+    private static func policy(_ definition: CaseDefinition, role: Role, timeouts: SessionTimeouts) -> EndpointPolicy {
+        .tester(
+            closingHandshakeTimeout: .interval(timeouts.closeHandshake),
+            serverDropTimeout: .interval(timeouts.serverConnectionDrop),
+            openingHandshakeTimeout: .interval(openHandshakeTimeout(definition, timeouts)),
+            lingerAfterOwnClose: role == .server && definition.judge.rxFrameCounts != nil ? .milliseconds(500) : nil,
+            responseCheck: { upgradeViolation($0, definition) })
     }
 
     // MARK: Lifecycle
@@ -63,39 +79,37 @@ final class Session {
     /// TCP is up: the client sends its request; both roles arm the handshake timeout.
     func connectionActive() {
         connectedAt = .now()
-        let timeout = openHandshakeTimeout
-        schedule(after: timeout) { session in
-            guard session.state == .connecting else { return }
-            session.record.wasOpenHandshakeTimeout = true
-            if !session.record.requestAbandoned { session.record.unobservable = .handshakeNeverAnswered }
-            session.record.connectionError = "opening handshake did not finish within \(timeout) s"
-            session.drop()
+        endpoint.clock = channel.eventLoop.now
+        guard role == .client else {
+            endpoint.connected()
+            pump()
+            return
         }
-        guard role == .client else { return }
         let request = makeClientRequest()
         handshakeRequest = request
+        endpoint.connected(sending: request, driverWritesRequest: true)
         sendClientRequest(request)
+        pump()
     }
 
     func bytesReceived(_ bytes: ByteBuffer) {
         guard state != .closed else { return }
         log.rxOctets(bytes)
-        if state == .connecting {
-            var bytes = bytes
-            inbound.writeBuffer(&bytes)
-            handshakeBytes()
-            return
-        }
-        feed(bytes)
+        // 9.x judges an echo on its type and length only: while nothing is logged, its octets
+        // need not be kept (a 16 MiB echo would otherwise cost 16 MiB and more while growing).
+        endpoint.retainsDataPayloads = definition.judge.mode != .limits || log.enabled
+        endpoint.clock = channel.eventLoop.now
+        endpoint.receive(bytes)
+        pump()
     }
 
     /// TCP is gone: judge-ready data goes to whoever waits for the case.
     func connectionClosed() {
         guard !finished else { return }
         finished = true
-        if state != .closed, record.wasOpen, !record.wasClean, record.wasNotCleanReason == nil {
-            record.wasNotCleanReason = "peer dropped the TCP connection without previous WebSocket closing handshake"
-        }
+        coreTimer?.cancel()
+        endpoint.connectionClosed()
+        syncFacts()
         if !record.wasOpen, record.connectionError == nil {
             record.connectionError =
                 role == .client
@@ -105,7 +119,6 @@ final class Session {
                 : "the client closed the connection before completing the opening handshake"
         }
         recordMeasurements()
-        state = .closed
         // A case whose handshake never completed (every 0.x refusal, a 12 s slowloris) still
         // took time: count it from the TCP connection instead of reporting 0.
         if let since = openedAt ?? connectedAt {
@@ -136,69 +149,8 @@ final class Session {
 
     // MARK: Opening handshake
 
-    private func handshakeBytes() {
-        let before = inbound
-        do {
-            switch role {
-            case .client:
-                guard let response = try HandshakeResponse.parse(&inbound) else { return }
-                record.httpResponse = headerText(before, consumed: before.readableBytes - inbound.readableBytes)
-                record.handshakeResponse = response
-                guard let request = handshakeRequest else { return }
-                if definition.judge.mode == .handshake {
-                    // A refusal case ends with the response, whatever it is; the judge reads it.
-                    drop()
-                    return
-                }
-                do {
-                    try response.validate(against: request)
-                } catch {
-                    record.connectionError = "opening handshake failed: \(error)"
-                    drop()
-                    return
-                }
-                if let violation = upgradeViolation(response) {
-                    record.connectionError = "opening handshake failed: \(violation)"
-                    drop()
-                    return
-                }
-            case .server:
-                guard let request = try HandshakeRequest.parse(&inbound) else { return }
-                record.httpRequest = headerText(before, consumed: before.readableBytes - inbound.readableBytes)
-                let response: HandshakeResponse
-                do {
-                    response = try HandshakeResponse.accepting(request)
-                } catch {
-                    record.connectionError = "client's opening handshake rejected: \(error)"
-                    let rejection = HandshakeResponse.rejecting(status: 400, reason: "Bad Request", headers: [])
-                    record.httpResponse = String(decoding: rejection.encode().readableBytesView, as: UTF8.self)
-                    write(rejection.encode(), sync: false)
-                    drop()
-                    return
-                }
-                let bytes = response.encode()
-                record.httpResponse = String(decoding: bytes.readableBytesView, as: UTF8.self)
-                write(bytes, sync: false)
-            }
-        } catch {
-            record.connectionError = "malformed opening handshake: \(error)"
-            drop()
-            return
-        }
-        open()
-        if inbound.readableBytes > 0 {
-            let rest = inbound
-            inbound.clear()
-            feed(rest)
-        }
-    }
-
-    private func headerText(_ buffer: ByteBuffer, consumed: Int) -> String {
-        String(decoding: buffer.readableBytesView.prefix(consumed), as: UTF8.self)
-    }
-
-    private func open() {
-        state = .open
+    /// The handshake is complete: the case's hard bound starts and its actions run.
+    func opened() {
         record.wasOpen = true
         openedAt = .now()
         let bound =
@@ -224,17 +176,16 @@ final class Session {
     func scheduleCancellable(after seconds: Double, _ body: @escaping (Session) -> Void) -> Scheduled<Void> {
         let session = NIOLoopBound(self, eventLoop: channel.eventLoop)
         let work = NIOLoopBound(body, eventLoop: channel.eventLoop)
-        return channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+        return channel.eventLoop.scheduleTask(in: .interval(seconds)) {
+            session.value.endpoint.clock = session.value.channel.eventLoop.now
             work.value(session.value)
         }
     }
 
     /// Closes TCP from our side; what the peer did last is already recorded.
     func drop() {
-        guard state != .closed else { return }
-        record.droppedByMe = true
-        state = .closed
-        channel.close(promise: nil)
+        endpoint.drop()
+        pump()
     }
 
     /// `2024-05-01T12:00:00.123Z`, without ICU (`UTCTimestamp`).
@@ -294,4 +245,9 @@ enum CaseTiming {
         }
         return longest
     }
+}
+
+extension TimeAmount {
+    /// A duration given in (fractional) seconds, as case files write them.
+    static func interval(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
 }

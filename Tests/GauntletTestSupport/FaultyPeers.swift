@@ -5,7 +5,7 @@ import WebSocketWire
 /// One bug a faulty in-process peer exhibits. Without faults a `FaultyPeer` is a correct,
 /// if simple, echo peer; each fault breaks exactly one rule, so a case that fails against it
 /// is shown to catch that class of bug.
-enum Fault: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+public enum Fault: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     // Opening handshake (server)
     case upgradeAnything, strictTokens, needWholeHeadInOneRead, wrongAccept, noUpgradeHeader, unofferedProtocol
     case acceptAnyExtension, dieOnBigHead
@@ -23,7 +23,7 @@ enum Fault: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     case speaksVersion8, refuseVersionWith400, refuseUnservedProtocols, acceptHugeHeaders
     case emptyCloseOnBadClose, reply1002ToBadClose, reply1002To1010, pongAfterClose
 
-    var description: String { rawValue }
+    public var description: String { rawValue }
 }
 
 /// A lenient frame parser: it reads whatever arrives, checks nothing by itself.
@@ -406,9 +406,12 @@ final class FaultyPeer: ChannelInboundHandler {
 }
 
 /// Starts faulty servers and clients on loopback.
-enum FaultyPeers {
+public enum FaultyPeers {
+    /// The largest message a faulty peer accepts (the `--max-message` cases use it).
+    public static let maxMessage = FaultyPeer.maxMessage
+
     /// A listening faulty server; closing its channel stops it.
-    static func server(_ faults: Set<Fault>, group: EventLoopGroup) async throws -> Channel {
+    public static func server(_ faults: Set<Fault>, group: EventLoopGroup) async throws -> Channel {
         try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -421,7 +424,7 @@ enum FaultyPeers {
     }
 
     /// Dials `port` as a faulty client and returns when the connection ends.
-    static func client(_ faults: Set<Fault>, port: Int, group: EventLoopGroup) async throws {
+    public static func client(_ faults: Set<Fault>, port: Int, group: EventLoopGroup) async throws {
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

@@ -1,6 +1,8 @@
 import Foundation
+import GauntletEngine
 import NIOCore
 import NIOPosix
+import WebSocketEndpoint
 import WebSocketWire
 
 /// A strict echo server with deliberate bugs, to prove the fuzzer finds what nobody wrote a case
@@ -55,6 +57,17 @@ public final class FaultyEchoServer: Sendable {
 
     public var url: String { "ws://\(host):\(port)/" }
 
+    /// Whether the listener is up (after a death, once the restart delay has passed).
+    public var isListening: Bool { state.withLockedValue { $0.listener != nil } }
+
+    /// Waits until the listener is up again (a restarting server), at most `limit` seconds.
+    public func waitUntilListening(limit: Double = 10) async {
+        let deadline = Date().addingTimeInterval(limit)
+        while !isListening, Date() < deadline {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+    }
+
     /// How many times a fault killed the server.
     public var deaths: Int { state.withLockedValue { $0.deaths } }
 
@@ -86,10 +99,26 @@ public final class FaultyEchoServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     guard let server else { return }
                     server.state.withLockedValue { $0.children[ObjectIdentifier(channel)] = channel }
-                    try channel.pipeline.syncOperations.addHandler(FaultyConnection(server: server))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ForgettingHandler(server: server))
+                    try channel.pipeline.syncOperations.addHandler(
+                        EndpointHandler(
+                            role: .server, policy: server.policy, application: FaultyEchoApplication(server: server)))
                 }
             }
             .bind(host: host, port: port).get()
+    }
+
+    /// Drops a closed connection from the list `die()` resets.
+    final class ForgettingHandler: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias InboundOut = ByteBuffer
+        let server: FaultyEchoServer
+        init(server: FaultyEchoServer) { self.server = server }
+        func channelInactive(context: ChannelHandlerContext) {
+            server.forget(context.channel)
+            context.fireChannelInactive()
+        }
     }
 
     func forget(_ channel: Channel) {
@@ -120,113 +149,55 @@ public final class FaultyEchoServer: Sendable {
     }
 }
 
-/// One connection of `FaultyEchoServer`.
-final class FaultyConnection: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    private let server: FaultyEchoServer
-    private var inbound = ByteBuffer()
-    private var open = false
-    private var hung = false
-    private var done = false
-    private var reader: MessageReader
+/// What a `FaultyEchoServer` connection does with its endpoint's events: the echo, plus the
+/// server's faults.
+public struct FaultyEchoApplication: EndpointApplication {
+    let server: FaultyEchoServer
     /// Payload sizes of the current message's frames.
     private var fragments: [Int] = []
-    private var messageOpcode: UInt8?
 
-    init(server: FaultyEchoServer) {
-        self.server = server
-        reader = MessageReader(
-            configuration: .init(
-                peerRole: .client, maxMessageSize: 64 * 1024 * 1024,
-                validateUTF8: !server.faults.contains(.skipUTF8Validation)))
-    }
+    init(server: FaultyEchoServer) { self.server = server }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        server.forget(context.channel)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !hung, !done else { return }
-        var bytes = unwrapInboundIn(data)
-        if !open {
-            inbound.writeBuffer(&bytes)
-            do {
-                guard let request = try HandshakeRequest.parse(&inbound) else { return }
-                let response = try HandshakeResponse.accepting(request)
-                context.writeAndFlush(wrapOutboundOut(response.encode()), promise: nil)
-                open = true
-                bytes = inbound
-                inbound = ByteBuffer()
-            } catch {
-                let response = HandshakeResponse.rejecting(status: 400, reason: "Bad Request")
-                context.writeAndFlush(wrapOutboundOut(response.encode()), promise: nil)
-                context.close(promise: nil)
-                done = true
-                return
+    public mutating func handle(_ event: EndpointEvent, endpoint: inout Endpoint) -> EndpointReaction {
+        switch event {
+        case .frame(let frame):
+            let op = frame.header.opcode.rawValue
+            if op == 1 || op == 2 {
+                fragments = [frame.payload.readableBytes]
+            } else if op == 0 {
+                fragments.append(frame.payload.readableBytes)
             }
+        case .message(let opcode, let payload):
+            if server.faults.contains(.dieOnEmptyMiddleFragment), opcode == .binary, fragments.count == 3,
+                fragments[1] == 0
+            {
+                server.die()
+                return .hang
+            }
+            endpoint.send(opcode, payload)
+        case .ping(let payload):
+            // The core would answer right after this event; a hung server answers nothing.
+            if server.faults.contains(.hangOnPingFF),
+                payload.getInteger(at: payload.readerIndex, as: UInt8.self) == 0xFF
+            {
+                return .hang
+            }
+        default:
+            break
         }
-        reader.append(bytes)
-        pump(context: context)
+        return .proceed
     }
+}
 
-    private func pump(context: ChannelHandlerContext) {
-        while !hung && !done {
-            let event: MessageReader.Event?
-            do {
-                event = try reader.next()
-            } catch {
-                send(context, Frame(opcode: .close, payload: ClosePayload(code: error.closeCode).encode()))
-                done = true
-                context.close(promise: nil)
-                return
-            }
-            guard let event else { return }
-            switch event {
-            case .frame(let frame):
-                let op = frame.header.opcode.rawValue
-                if op == 1 || op == 2 {
-                    messageOpcode = op
-                    fragments = [frame.payload.readableBytes]
-                } else if op == 0 {
-                    fragments.append(frame.payload.readableBytes)
-                }
-            case .message(let opcode, let payload):
-                if server.faults.contains(.dieOnEmptyMiddleFragment), opcode == .binary, fragments.count == 3,
-                    fragments[1] == 0
-                {
-                    server.die()
-                    done = true
-                    return
-                }
-                send(context, Frame(opcode: opcode, payload: payload))
-            case .ping(let payload):
-                if server.faults.contains(.hangOnPingFF),
-                    payload.getInteger(at: payload.readerIndex, as: UInt8.self) == 0xFF
-                {
-                    hung = true
-                    return
-                }
-                send(context, Frame(opcode: .pong, payload: payload))
-            case .pong:
-                break
-            case .close(let close):
-                send(context, Frame(opcode: .close, payload: ClosePayload(code: close.code ?? 1000).encode()))
-                done = true
-                context.close(promise: nil)
-                return
-            }
-        }
-    }
-
-    private func send(_ context: ChannelHandlerContext, _ frame: Frame) {
-        context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
+extension FaultyEchoServer {
+    /// The reference policy, except that a close without a code is answered with 1000 and
+    /// UTF-8 goes unchecked when that is the fault.
+    var policy: EndpointPolicy {
+        var policy = EndpointPolicy.reference(maxMessageSize: 64 * 1024 * 1024)
+        policy.closeReply = .echoCodeOrNormal
+        policy.refusal = .badRequest
+        policy.validateUTF8 = !faults.contains(.skipUTF8Validation)
+        return policy
     }
 }
 

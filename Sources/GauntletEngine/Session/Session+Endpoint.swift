@@ -1,0 +1,86 @@
+import GauntletCases
+import NIOCore
+import WebSocketEndpoint
+import WebSocketWire
+
+/// Driving the endpoint core: carrying out its outputs, its one timer, and copying its close
+/// facts into the record.
+extension Session {
+    /// Carries out everything the core has to do now. Called after every input and command;
+    /// inside a reaction to an event it only carries out the queued outputs (in order with the
+    /// session's own writes) and leaves reading the next event to the outer call.
+    func pump() {
+        if pumping {
+            while let output = endpoint.poll(readingInput: false) { carryOut(output) }
+        } else {
+            pumping = true
+            while let output = endpoint.poll() { carryOut(output) }
+            pumping = false
+        }
+        syncFacts()
+        rearmCoreTimer()
+    }
+
+    private func carryOut(_ output: EndpointOutput) {
+        switch output {
+        case .write(let bytes):
+            write(bytes, sync: false)
+        case .send(let opcode, let payload):
+            sendFrame(opcode: opcode.rawValue, payload: Payload(Array(payload.readableBytesView)))
+        case .event(let event):
+            handle(event)
+        case .closeTCP:
+            channel.close(promise: nil)
+        }
+    }
+
+    /// One scheduled task at the core's earliest deadline.
+    private func rearmCoreTimer() {
+        let deadline = endpoint.nextDeadline
+        guard deadline != coreTimerDeadline else { return }
+        coreTimer?.cancel()
+        coreTimerDeadline = deadline
+        guard let deadline else {
+            coreTimer = nil
+            return
+        }
+        let session = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        coreTimer = channel.eventLoop.scheduleTask(deadline: deadline) {
+            let session = session.value
+            session.coreTimerDeadline = nil
+            session.endpoint.clock = session.channel.eventLoop.now
+            session.endpoint.tick()
+            session.pump()
+        }
+    }
+
+    /// The core's facts, in the record's (Autobahn's) terms.
+    func syncFacts() {
+        let facts = endpoint.facts
+        record.closedByMe = facts.closedByMe
+        record.failedByMe = facts.failedByMe
+        record.droppedByMe = facts.droppedByMe
+        record.wasClean = facts.wasClean
+        record.wasOpenHandshakeTimeout = facts.openingHandshakeTimedOut
+        record.wasCloseHandshakeTimeout = facts.closingHandshakeTimedOut
+        record.wasServerConnectionDropTimeout = facts.serverDropTimedOut
+        record.wasNotCleanReason = facts.notClean.map(Self.autobahnText)
+        if let payload = facts.sentClose, payload.count >= 2, record.localCloseCode == nil {
+            record.localCloseCode = UInt16(payload[0]) << 8 | UInt16(payload[1])
+            let reason = Array(payload.dropFirst(2))
+            record.localCloseReason =
+                reason.isEmpty ? nil : (String(validating: reason, as: UTF8.self) ?? "0x" + Hex.encode(reason))
+        }
+    }
+
+    /// Autobahn's `wasNotCleanReason` strings.
+    private static func autobahnText(_ reason: NotCleanReason) -> String {
+        switch reason {
+        case .peerDroppedTCP: return "peer dropped the TCP connection without previous WebSocket closing handshake"
+        case .peerDidNotAnswerClose: return "peer did not respond (in time) in closing handshake"
+        case .serverDidNotDrop: return "server did not drop TCP connection (in time)"
+        case .violationAfterClose(let violation):
+            return "Gauntlet dropped TCP: after the closing handshake the peer broke the protocol (\(violation))"
+        }
+    }
+}

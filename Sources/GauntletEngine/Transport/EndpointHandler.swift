@@ -1,0 +1,192 @@
+import NIOCore
+import NIOPosix
+import WebSocketEndpoint
+import WebSocketWire
+
+/// What a peer built on the endpoint core does with its events: the reference echo, or a
+/// test peer's deliberate fault. The core already answered pings and closes as its policy says.
+public protocol EndpointApplication {
+    /// Reacts to `event`, typically by sending through `endpoint`.
+    mutating func handle(_ event: EndpointEvent, endpoint: inout Endpoint) -> EndpointReaction
+}
+
+/// What the driver does after an application saw an event.
+public enum EndpointReaction: Sendable {
+    case proceed
+    /// Stop reading and answering for good (a hung peer): input is discarded, timers stop.
+    case hang
+}
+
+/// The reference behaviour: every text and binary message is sent back unchanged.
+public struct EchoApplication: EndpointApplication {
+    public init() {}
+
+    public mutating func handle(_ event: EndpointEvent, endpoint: inout Endpoint) -> EndpointReaction {
+        if case .message(let opcode, let payload) = event { endpoint.send(opcode, payload) }
+        return .proceed
+    }
+}
+
+/// The thin NIO side of an endpoint: moves octets in, writes and closes as the core says, and
+/// keeps one scheduled task at the core's next deadline. Not thread-safe: it lives on its
+/// channel's event loop.
+public final class EndpointHandler<Application: EndpointApplication>: ChannelInboundHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
+
+    private var endpoint: Endpoint
+    private var application: Application
+    private var context: ChannelHandlerContext?
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
+    private var hung = false
+    /// Inside `pump()`; a close that NIO reports synchronously meanwhile (an application that
+    /// closes sockets) is applied once the loop is done, never while the endpoint is in use.
+    private var pumping = false
+    private var closedWhilePumping = false
+    private var rng = SystemRandomNumberGenerator()
+
+    /// Client role: the request sent once TCP is up.
+    private let request: HandshakeRequest?
+
+    public init(role: Role, policy: EndpointPolicy, application: Application, request: HandshakeRequest? = nil) {
+        self.application = application
+        self.request = request
+        self.endpoint = Endpoint(role: role, policy: policy, clock: .now())
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        endpoint.clock = context.eventLoop.now
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        self.context = nil
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        endpoint.clock = context.eventLoop.now
+        endpoint.connected(sending: request)
+        pump()
+        context.fireChannelActive()
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !hung else { return }
+        endpoint.clock = context.eventLoop.now
+        endpoint.receive(unwrapInboundIn(data))
+        pump()
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        if pumping {
+            closedWhilePumping = true
+        } else {
+            endpoint.connectionClosed()
+        }
+        timer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    private func pump() {
+        guard let context, !pumping else { return }
+        pumping = true
+        defer {
+            pumping = false
+            if closedWhilePumping {
+                closedWhilePumping = false
+                endpoint.connectionClosed()
+            }
+        }
+        while !hung, let output = endpoint.poll() {
+            switch output {
+            case .write(let bytes):
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+            case .send(let opcode, let payload):
+                send(opcode, payload, context: context)
+            case .event(let event):
+                // The application works on a copy: what it does to the sockets meanwhile cannot
+                // touch the endpoint under it.
+                var working = endpoint
+                let reaction = application.handle(event, endpoint: &working)
+                endpoint = working
+                if case .hang = reaction {
+                    hung = true
+                    timer?.cancel()
+                }
+            case .closeTCP(let how):
+                close(how, context: context)
+            }
+        }
+        rearm(context: context)
+    }
+
+    private func close(_ how: TCPClose, context: ChannelHandlerContext) {
+        switch how {
+        case .close:
+            context.close(promise: nil)
+        case .reset:
+            let channel = context.channel
+            guard let provider = channel as? SocketOptionProvider else {
+                channel.close(promise: nil)
+                return
+            }
+            provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+        case .halfCloseThenClose(let linger):
+            // Closing with unread request octets would send RST, and the client might lose the
+            // refusal before reading it: half-close, keep discarding input, close later.
+            let channel = context.channel
+            channel.writeAndFlush(ByteBuffer()).whenComplete { _ in
+                channel.close(mode: .output, promise: nil)
+                channel.eventLoop.scheduleTask(in: linger) { channel.close(promise: nil) }
+            }
+        }
+    }
+
+    private func rearm(context: ChannelHandlerContext) {
+        let deadline = hung ? nil : endpoint.nextDeadline
+        guard deadline != timerDeadline else { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        guard let deadline else {
+            timer = nil
+            return
+        }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let handler = handler.value
+            guard let context = handler.context else { return }
+            handler.timerDeadline = nil
+            handler.endpoint.clock = context.eventLoop.now
+            handler.endpoint.tick()
+            handler.pump()
+        }
+    }
+
+    private func send(_ opcode: Opcode, _ payload: ByteBuffer, context: ChannelHandlerContext) {
+        let key = endpoint.role.masksOutgoingFrames ? MaskingKey(UInt32.random(in: .min ... .max, using: &rng)) : nil
+        let frame = Frame(opcode: opcode, maskKey: key, payload: payload)
+        guard frame.payload.readableBytes > Self.copyLimit, key == nil else {
+            context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
+            return
+        }
+        // A large echo goes out as the header followed by the received payload itself (one
+        // gathering write), instead of being copied behind the header first.
+        var header = ByteBuffer()
+        header.reserveCapacity(frame.header.encodedSize)
+        FrameEncoder.encodeHeader(frame.header, into: &header)
+        context.write(wrapOutboundOut(header), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(frame.payload), promise: nil)
+    }
+
+    /// Payloads up to this size are copied behind their header into one buffer.
+    private static var copyLimit: Int { 16 * 1024 }
+}
+
+@available(*, unavailable)
+extension EndpointHandler: Sendable {}

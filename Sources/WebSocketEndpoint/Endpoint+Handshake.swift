@@ -1,0 +1,131 @@
+import NIOCore
+import WebSocketWire
+
+/// The opening handshake in both roles (RFC 6455 §4). A head is reported first and acted on at
+/// the next `poll()`, so a driver can look at it (record it, end a refusal case) before the core
+/// accepts, validates or refuses it.
+extension Endpoint {
+    mutating func parseHandshake() {
+        guard pendingRequest == nil, pendingResponse == nil, pendingMalformed == nil else { return }
+        let before = handshakeBuffer
+        do {
+            switch role {
+            case .server:
+                guard let request = try HandshakeRequest.parse(&handshakeBuffer, limits: policy.httpLimits) else {
+                    return
+                }
+                pendingRequest = request
+                outputs.append(.event(.requestReceived(request, head: Self.head(before, handshakeBuffer))))
+            case .client:
+                guard let response = try HandshakeResponse.parse(&handshakeBuffer) else { return }
+                pendingResponse = response
+                outputs.append(.event(.responseReceived(response, head: Self.head(before, handshakeBuffer))))
+            }
+        } catch {
+            pendingMalformed = error
+        }
+    }
+
+    /// The octets of `before` that parsing consumed, as text.
+    private static func head(_ before: ByteBuffer, _ after: ByteBuffer) -> String {
+        String(decoding: before.readableBytesView.prefix(before.readableBytes - after.readableBytes), as: UTF8.self)
+    }
+
+    /// Acts on a reported head; `false` when there is none.
+    mutating func handshakeStep() -> Bool {
+        if let error = pendingMalformed {
+            pendingMalformed = nil
+            failHandshake(.malformed(error))
+            return true
+        }
+        if let request = pendingRequest {
+            pendingRequest = nil
+            accept(request)
+            return true
+        }
+        if let response = pendingResponse {
+            pendingResponse = nil
+            validate(response)
+            return true
+        }
+        return false
+    }
+
+    private mutating func accept(_ request: HandshakeRequest) {
+        let response: HandshakeResponse
+        do {
+            response = try HandshakeResponse.accepting(request)
+        } catch {
+            failHandshake(.refused(error))
+            return
+        }
+        let bytes = response.encode()
+        outputs.append(.write(bytes))
+        outputs.append(.event(.responded(response, head: String(decoding: bytes.readableBytesView, as: UTF8.self))))
+        open()
+    }
+
+    private mutating func validate(_ response: HandshakeResponse) {
+        guard let request else { return }
+        do throws(HandshakeError) {
+            if policy.validateResponse {
+                try response.validate(against: request)
+            } else if response.status != 101 {
+                throw HandshakeError.badStatus(response.status, response.reason)
+            }
+        } catch {
+            failHandshake(.invalidResponse(error))
+            return
+        }
+        if let why = policy.responseCheck?(response) {
+            failHandshake(.responseCheck(why))
+            return
+        }
+        open()
+    }
+
+    private mutating func open() {
+        state = .open
+        wasOpen = true
+        cancel(.openingHandshake)
+        outputs.append(.event(.opened))
+        if handshakeBuffer.readableBytes > 0 {
+            reader.append(handshakeBuffer)
+        }
+        handshakeBuffer = ByteBuffer()
+    }
+
+    /// Ends a handshake that failed: a server refuses as its policy says, a client drops.
+    private mutating func failHandshake(_ failure: HandshakeFailure) {
+        outputs.append(.event(.handshakeFailed(failure)))
+        guard role == .server else {
+            drop()
+            return
+        }
+        let refusal: HandshakeResponse
+        switch (policy.refusal, failure) {
+        case (.badRequestOrDrop, .malformed):
+            drop()
+            return
+        case (.reference, .refused(.unsupportedVersion)):
+            refusal = .rejecting(
+                status: 426, reason: "Upgrade Required", headers: [("Sec-WebSocket-Version", "13")])
+        case (.reference, .malformed(.headerBlockTooLarge)), (.reference, .malformed(.tooManyHeaders)):
+            refusal = .rejecting(status: 431, reason: "Request Header Fields Too Large")
+        default:
+            refusal = .rejecting(status: 400, reason: "Bad Request")
+        }
+        let bytes = refusal.encode()
+        outputs.append(.write(bytes))
+        outputs.append(.event(.responded(refusal, head: String(decoding: bytes.readableBytesView, as: UTF8.self))))
+        state = .closed
+        deadlines.removeAll()
+        handshakeBuffer.clear()
+        if case .reference(let linger) = policy.refusal {
+            outputs.append(.closeTCP(.halfCloseThenClose(after: linger)))
+        } else {
+            facts.droppedByMe = true
+            outputs.append(.closeTCP(.close))
+        }
+    }
+}
