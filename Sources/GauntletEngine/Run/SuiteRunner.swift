@@ -38,9 +38,10 @@ extension SuiteProgress {
 ///
 /// Cases run `jobs` at a time, those that wait on purpose first (longest planned wait first),
 /// so their waits overlap the rest. The limits/performance family (Autobahn's category 9) and
-/// the `alone` cases play in a lane of their own that starts once every other case has
-/// started: they share the machine only with cases that sit on their timers, never with the
-/// busy start of the batch. In the lane, 9.x cases play up to `jobs` at a time within
+/// the `alone` cases play in a lane of their own that starts once every other case has started
+/// and the only ones still playing are those waiting on purpose: they share the machine with
+/// cases that sit on their timers, never with busy ones (a 1 s close timer of a busy case
+/// could expire while 9.x loads the machine, and change its verdict). In the lane, 9.x cases play up to `jobs` at a time within
 /// ``limitsBudget`` octets of messages in flight (9.x timings are reported, never judged, and
 /// its time bounds of 10 s and up per case are far beyond what sharing costs); then the
 /// `alone` cases, one at a time, each with the peer to itself.
@@ -100,7 +101,9 @@ public struct SuiteRunner: Sendable {
             return packed + (await runBatch(others, width: 1, batch, shouldStop: shouldStop))
         }()
         var results = await runBatch(
-            parallel, width: jobs, batch, shouldStop: shouldStop, allStarted: { await started.fire() })
+            parallel, width: jobs, batch, shouldStop: shouldStop,
+            waiting: Set(parallel.filter { Self.plannedWait($0) > 0 }.map(\.id)),
+            onlyWaitingLeft: { await started.fire() })
         await started.fire()
         results += await lane
         let ran = Set(results.map(\.id))
@@ -135,12 +138,12 @@ public struct SuiteRunner: Sendable {
     static let limitsBudget = 16 * 1024 * 1024
 
     /// Plays `cases` in order, up to `width` at a time and, past the first, only while the
-    /// `weight`s in flight stay within `budget`; `allStarted` runs once the last case has started
-    /// (or none is left to start).
+    /// `weight`s in flight stay within `budget`; `onlyWaitingLeft` runs once every case has
+    /// started and each one still playing is in `waiting` (or nothing is left at all).
     private func runBatch(
         _ cases: [CaseDefinition], width: Int, _ batch: Batch, shouldStop: @escaping @Sendable () -> Bool,
         weight: (CaseDefinition) -> Int = { _ in 0 }, budget: Int = .max,
-        allStarted: @Sendable () async -> Void = {}
+        waiting: Set<CaseID> = [], onlyWaitingLeft: @Sendable () async -> Void = {}
     ) async -> [CaseResult] {
         await withTaskGroup(of: (CaseResult, unanswered: Bool).self) { tasks in
             var results: [CaseResult] = []
@@ -164,7 +167,9 @@ public struct SuiteRunner: Sendable {
                 return true
             }
             while startNext(down: await batch.gate.down) {}
-            if next == cases.count { await allStarted() }
+            // Whether only cases waiting on their timers are left (checked after every change).
+            func onlyWaiting() -> Bool { next == cases.count && inFlight.keys.allSatisfy(waiting.contains) }
+            if onlyWaiting() { await onlyWaitingLeft() }
             while let (result, unanswered) = await tasks.next() {
                 inFlightWeight -= inFlight.removeValue(forKey: result.id) ?? 0
                 let done = await batch.counter.increment()
@@ -184,9 +189,8 @@ public struct SuiteRunner: Sendable {
                         await batch.gate.recovered()
                     }
                 }
-                var startedAny = false
-                while startNext(down: await batch.gate.down) { startedAny = true }
-                if startedAny, next == cases.count { await allStarted() }
+                while startNext(down: await batch.gate.down) {}
+                if onlyWaiting() { await onlyWaitingLeft() }
             }
             return results
         }
