@@ -38,13 +38,11 @@ extension SuiteProgress {
 ///
 /// Cases run `jobs` at a time, those that wait on purpose first (longest planned wait first),
 /// so their waits overlap the rest. The limits/performance family (Autobahn's category 9) and
-/// the `alone` cases play in a lane of their own that starts once every other case has started
-/// and the only ones still playing are those waiting on purpose: they share the machine with
-/// cases that sit on their timers, never with busy ones (a 1 s close timer of a busy case
-/// could expire while 9.x loads the machine, and change its verdict). In the lane, 9.x cases play up to `jobs` at a time within
-/// ``limitsBudget`` octets of messages in flight (9.x timings are reported, never judged, and
-/// its time bounds of 10 s and up per case are far beyond what sharing costs); then the
-/// `alone` cases, one at a time, each with the peer to itself.
+/// then the `alone` cases play one at a time in a lane of their own. The lane starts once every
+/// other case has started and the only ones still playing wait without a frame in flight
+/// (``lanesMayOverlap(_:)``: a trickled handshake, the `slow` observations): 9.x loads the
+/// peer, and a case still busy, or one whose verdict hinges on a 1 s pause (5.19, 6.4.x),
+/// could see a 1 s timer expire and change its verdict against a slow peer.
 /// Verdicts do not depend on `jobs`: every case has its own connection and clock.
 public struct SuiteRunner: Sendable {
     public var agent: String
@@ -93,16 +91,11 @@ public struct SuiteRunner: Sendable {
         let started = OneShot()
         async let lane = { () async -> [CaseResult] in
             await started.wait()
-            let limits = alone.filter { $0.judge.mode == .limits }
-            let others = alone.filter { $0.judge.mode != .limits }
-            let packed = await runBatch(
-                limits, width: jobs, batch, shouldStop: shouldStop, weight: { $0.limits?.size ?? 0 },
-                budget: Self.limitsBudget)
-            return packed + (await runBatch(others, width: 1, batch, shouldStop: shouldStop))
+            return await runBatch(alone, width: 1, batch, shouldStop: shouldStop)
         }()
         var results = await runBatch(
             parallel, width: jobs, batch, shouldStop: shouldStop,
-            waiting: Set(parallel.filter { Self.plannedWait($0) > 0 }.map(\.id)),
+            waiting: Set(parallel.filter(Self.lanesMayOverlap).map(\.id)),
             onlyWaitingLeft: { await started.fire() })
         await started.fire()
         results += await lane
@@ -132,32 +125,28 @@ public struct SuiteRunner: Sendable {
         var total: Int
     }
 
-    /// Octets of 9.x messages in flight at once in the lane: its largest message (9.1.6,
-    /// 9.2.6), which then plays on its own. The embedded echo holds each message whole in this
-    /// process, so the lane never adds more than one such message to the peak RSS.
-    static let limitsBudget = 16 * 1024 * 1024
+    /// Whether the lane may play while this case still plays: it waits for seconds on purpose
+    /// with no frame in flight (a trickled opening handshake, a `slow` observation). Cases that
+    /// pause between frames (5.19, 6.4.x) judge how fast the peer answers, so they end first.
+    static func lanesMayOverlap(_ definition: CaseDefinition) -> Bool {
+        definition.slow || definition.handshake?.trickle != nil
+    }
 
-    /// Plays `cases` in order, up to `width` at a time and, past the first, only while the
-    /// `weight`s in flight stay within `budget`; `onlyWaitingLeft` runs once every case has
-    /// started and each one still playing is in `waiting` (or nothing is left at all).
+    /// Plays `cases` in order, up to `width` at a time; `onlyWaitingLeft` runs once every case
+    /// has started and each one still playing is in `waiting` (or nothing is left at all).
     private func runBatch(
         _ cases: [CaseDefinition], width: Int, _ batch: Batch, shouldStop: @escaping @Sendable () -> Bool,
-        weight: (CaseDefinition) -> Int = { _ in 0 }, budget: Int = .max,
         waiting: Set<CaseID> = [], onlyWaitingLeft: @Sendable () async -> Void = {}
     ) async -> [CaseResult] {
         await withTaskGroup(of: (CaseResult, unanswered: Bool).self) { tasks in
             var results: [CaseResult] = []
             var next = 0
-            var inFlight: [CaseID: Int] = [:]
-            var inFlightWeight = 0
+            var inFlight: Set<CaseID> = []
             // `down`: once the target is known to be gone, a case is recorded without dialling.
             func startNext(down: TargetUnreachable?) -> Bool {
                 guard next < cases.count, !shouldStop(), inFlight.count < width else { return false }
                 let definition = cases[next]
-                let cost = weight(definition)
-                guard inFlight.isEmpty || inFlightWeight + cost <= budget else { return false }
-                inFlight[definition.id] = cost
-                inFlightWeight += cost
+                inFlight.insert(definition.id)
                 next += 1
                 if let down {
                     tasks.addTask { (unreachableResult(definition, down), false) }
@@ -168,10 +157,10 @@ public struct SuiteRunner: Sendable {
             }
             while startNext(down: await batch.gate.down) {}
             // Whether only cases waiting on their timers are left (checked after every change).
-            func onlyWaiting() -> Bool { next == cases.count && inFlight.keys.allSatisfy(waiting.contains) }
+            func onlyWaiting() -> Bool { next == cases.count && inFlight.allSatisfy(waiting.contains) }
             if onlyWaiting() { await onlyWaitingLeft() }
             while let (result, unanswered) = await tasks.next() {
-                inFlightWeight -= inFlight.removeValue(forKey: result.id) ?? 0
+                inFlight.remove(result.id)
                 let done = await batch.counter.increment()
                 batch.progress?.caseFinished(result, done: done, total: batch.total)
                 var kept = result
