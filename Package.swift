@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "GauntletEngine", targets: ["GauntletEngine"]),
         .library(name: "GauntletReports", targets: ["GauntletReports"]),
         .library(name: "GauntletFuzz", targets: ["GauntletFuzz"]),
+        // What a library author adds to a test target: `Gauntlet.testServer(url, cases:policy:)`.
+        .library(name: "GauntletKit", targets: ["GauntletKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -55,12 +57,19 @@ let package = Package(
             name: "GauntletCases",
             dependencies: ["GauntletCatalog"]
         ),
+        // The Judge and the facts it reads: pure values, no I/O and no words (GauntletReports
+        // words them), so the engine and the reports both see them.
+        .target(
+            name: "GauntletJudge",
+            dependencies: ["GauntletCases", "WebSocketWire", "WebSocketEndpoint"]
+        ),
         .target(
             name: "GauntletEngine",
             dependencies: [
                 "WebSocketWire",
                 "WebSocketEndpoint",
                 "GauntletCases",
+                "GauntletJudge",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -69,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "GauntletReports",
-            dependencies: ["GauntletCases"]
+            dependencies: ["GauntletCases", "GauntletJudge", "WebSocketEndpoint"]
         ),
         .target(
             name: "GauntletFuzz",
@@ -82,9 +91,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The Swift API: plans, runs and reports a test run; the CLI is flag parsing on top of it.
+        .target(
+            name: "GauntletKit",
+            dependencies: [
+                "GauntletCases",
+                "GauntletJudge",
+                "GauntletEngine",
+                "GauntletReports",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "gauntlet",
             dependencies: [
+                "GauntletKit",
                 "WebSocketWire",
                 "GauntletCases",
                 "GauntletEngine",
@@ -127,14 +149,21 @@ let package = Package(
         .testTarget(
             name: "GauntletEngineTests",
             dependencies: [
-                "GauntletEngine", "GauntletCases", "WebSocketWire", "WebSocketEndpoint", "GauntletTestSupport",
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]),
+                "GauntletEngine", "GauntletCases", "GauntletJudge", "GauntletReports", "WebSocketWire",
+                "WebSocketEndpoint", "GauntletTestSupport", .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures/README.md"],
+            resources: [.copy("Fixtures/localhost-cert.pem"), .copy("Fixtures/localhost-key.pem")]),
         .testTarget(
             name: "GauntletReportsTests", dependencies: ["GauntletReports", "GauntletCases"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GauntletFuzzTests",
-            dependencies: ["GauntletFuzz", "GauntletEngine", "WebSocketWire", "GauntletTestSupport"]),
+            dependencies: [
+                "GauntletFuzz", "GauntletEngine", "GauntletJudge", "GauntletReports", "WebSocketWire",
+                "GauntletTestSupport",
+            ]),
+        // The README's Swift API example: public API only (no @testable), so it compiles as a user's would.
+        .testTarget(name: "GauntletKitExampleTests", dependencies: ["GauntletKit"]),
         .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GauntletCases
+import GauntletKit
 
 extension CaseRole: ExpressibleByArgument {}
 
@@ -62,29 +63,20 @@ enum CommaList {
     }
 }
 
-/// Catalog loading and selection with errors mapped to exit 64.
+/// Catalog loading and selection for the CLI: the library's, with notes on stderr.
 enum CatalogLoading {
     static func bundled() throws -> CaseCatalog {
-        do {
-            return try CaseCatalog.bundled()
-        } catch {
-            throw UsageError("cannot load the case catalog: \(error)")
-        }
+        try CaseSelecting.bundled()
     }
 
-    /// Selects cases; a pattern that matches nothing (Autobahn's `"exclude-cases": ["12.*"]`)
-    /// is a note on stderr, not an error, as in Autobahn.
     static func select(from catalog: CaseCatalog, include: [String], exclude: [String]) throws -> [CaseDefinition] {
-        let selected: CaseSelection.Selected
-        do {
-            selected = try CaseSelection(include: include.isEmpty ? ["*"] : include, exclude: exclude).select(
-                from: catalog)
-        } catch {
-            throw UsageError("\(error)")
-        }
-        for pattern in selected.unmatched {
-            FileHandle.standardError.write(Data("gauntlet: note: no case matches \"\(pattern)\"; ignored\n".utf8))
-        }
-        return selected.cases
+        try CaseSelecting.select(from: catalog, include: include, exclude: exclude, note: Notes.print)
+    }
+}
+
+/// Notes for the user (a pattern that matched nothing): one line on stderr each.
+enum Notes {
+    static func print(_ note: String) {
+        FileHandle.standardError.write(Data("gauntlet: note: \(note)\n".utf8))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GauntletCases
 import GauntletEngine
+import GauntletKit
 import GauntletReports
 import Synchronization
 

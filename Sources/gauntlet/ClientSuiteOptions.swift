@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GauntletCases
 import GauntletEngine
+import GauntletKit
 import GauntletReports
 
 /// The options `serve` and `test-client` share: which cases, where reports go, how to judge.
@@ -112,7 +113,7 @@ struct ClientPlan: Sendable {
     func configuration(host: String, port: Int, defaultAgent: String) -> FuzzingServer.Configuration {
         var configuration = FuzzingServer.Configuration(
             host: host, port: port, cases: cases, catalog: catalog, tlsCertificate: tlsCertificate, tlsKey: tlsKey,
-            defaultAgent: defaultAgent)
+            defaultAgent: defaultAgent, report: ResultBuilder.build)
         configuration.agentExcludes = agentExcludes
         return configuration
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GauntletEngine
 import GauntletFuzz
+import GauntletKit
 import NIOCore
 import NIOPosix
 
@@ -47,15 +48,8 @@ struct FuzzBenchmark: AsyncParsableCommand {
                 elapsed, Double(execs) / elapsed))
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        var echo: EchoServer?
-        let target: TargetURL
-        if let url {
-            target = try TargetURL(parsing: url)
-        } else {
-            let started = try await EchoServer.start(group: group)
-            echo = started
-            target = try TargetURL(parsing: started.url)
-        }
+        let server = try await ServerUnderTest.start(url, group: group)
+        let target = server.url
         var options = Campaign.Options(url: target)
         options.seed = 1
         options.runs = runs
@@ -68,7 +62,7 @@ struct FuzzBenchmark: AsyncParsableCommand {
                 format:
                     "network campaign vs %@: %d sequences in %.2f s = %.0f sequences/s, %.0f connections/s, %d finding(s), corpus %d",
                 target.description, s.execs, s.elapsed, s.execsPerSecond, s.connectionsPerSecond, s.findings, s.corpus))
-        await echo?.stop()
+        await server.stop()
         try? await group.shutdownGracefully()
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GauntletEngine
 import GauntletFuzz
+import GauntletKit
 import NIOCore
 import NIOPosix
 
@@ -71,19 +72,13 @@ struct FuzzCommand: AsyncParsableCommand {
 
     func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        var echo: EchoServer?
-        let target: TargetURL
+        let server: ServerUnderTest
         do {
-            if let url {
-                target = try TargetURL(parsing: url)
-            } else {
-                let started = try await EchoServer.start(group: group)
-                echo = started
-                target = try TargetURL(parsing: started.url)
-            }
+            server = try await ServerUnderTest.start(url, group: group)
         } catch let error as TargetURLError {
             throw UsageError("\(error)")
         }
+        let target = server.url
         if target.secure { throw UsageError("gauntlet fuzz supports ws:// only") }
         var options = Campaign.Options(url: target)
         options.seed = seed ?? UInt64(Date().timeIntervalSince1970 * 1000)
@@ -102,14 +97,14 @@ struct FuzzCommand: AsyncParsableCommand {
             // Not a finding: nothing was fuzzed, so no reproducer is written.
             FileHandle.standardError.write(
                 Data("gauntlet: error: cannot fuzz \(target): \(unreachable)\n".utf8))
-            await echo?.stop()
+            await server.stop()
             try? await group.shutdownGracefully()
             throw ExitCode(ExitStatus.failed)
         }
 
         if !replay.isEmpty {
             let found = await replayFiles(campaign)
-            await echo?.stop()
+            await server.stop()
             try? await group.shutdownGracefully()
             throw ExitCode(found ? ExitStatus.failed : ExitStatus.passed)
         }
@@ -161,7 +156,7 @@ struct FuzzCommand: AsyncParsableCommand {
         }
         if let why = report.stoppedBecause { print("stopped early: \(why)") }
         print(report.findings.isEmpty ? "no findings" : "\(report.findings.count) finding(s) in \(findings)")
-        await echo?.stop()
+        await server.stop()
         try? await group.shutdownGracefully()
         throw ExitCode(report.findings.isEmpty ? ExitStatus.passed : ExitStatus.failed)
     }

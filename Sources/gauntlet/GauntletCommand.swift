@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GauntletKit
 
 /// `gauntlet`: a WebSocket (RFC 6455) conformance suite and fuzzer.
 struct GauntletCommand: AsyncParsableCommand {
@@ -30,12 +31,9 @@ enum ExitStatus {
     static let interrupted: Int32 = 130
 }
 
-/// A usage or configuration error: printed on stderr, exit 64.
-struct UsageError: Error, CustomStringConvertible {
-    var message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
-}
+/// A usage or configuration error: printed on stderr, exit 64. The library's
+/// ``ConfigurationError`` (bad spec, case file or selection) is the same error.
+typealias UsageError = ConfigurationError
 
 extension GauntletCommand {
     /// Parsing is ArgumentParser's (its usage errors already exit 64); our own usage and

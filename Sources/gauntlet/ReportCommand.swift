@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GauntletCases
+import GauntletKit
 import GauntletReports
 
 /// `gauntlet report`: work on existing report directories without re-running anything.

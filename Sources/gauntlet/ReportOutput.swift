@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GauntletCases
+import GauntletKit
 import GauntletReports
 
 extension Policy: ExpressibleByArgument {}
@@ -17,12 +18,7 @@ enum ReportOutput {
     ) throws -> Int32 {
         let directory = live.directory
         let evaluation = Evaluation(runs: runs, policy: policy, expectations: expectations ?? .none)
-        do {
-            try live.finish(runs)
-        } catch {
-            throw UsageError("cannot write reports to \(directory.path): \(error)")
-        }
-        try writeFormats(runs: runs, evaluation: evaluation, formats: formats.subtracting([.json]), to: directory)
+        try ReportWriting.finish(runs: runs, live: live, formats: formats, evaluation: evaluation)
         if formats.contains(.markdown), let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"],
             !summary.isEmpty
         {
@@ -93,32 +89,12 @@ enum ReportOutput {
     static func writeFormats(
         runs: [AgentRun], evaluation: Evaluation, formats: Set<ReportFormat>, to directory: URL
     ) throws {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            if formats.contains(.json) { try AutobahnReport.write(runs, to: directory) }
-            if formats.contains(.html) { try HTMLReport.write(runs, to: directory, evaluation: evaluation) }
-            if formats.contains(.junit) {
-                try JUnitReport.write(
-                    runs: runs, evaluation: evaluation, to: directory.appendingPathComponent("junit.xml"))
-            }
-            if formats.contains(.markdown) {
-                try MarkdownReport.write(
-                    runs: runs, evaluation: evaluation, to: directory.appendingPathComponent("summary.md"))
-            }
-        } catch {
-            throw UsageError("cannot write reports to \(directory.path): \(plainReason(error))")
-        }
+        try ReportWriting.writeFormats(runs: runs, evaluation: evaluation, formats: formats, to: directory)
     }
 
     /// The system's reason for a file error, without Foundation's NSError dump.
     static func plainReason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
-        {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-        return "\(error)"
+        ReportWriting.plainReason(error)
     }
 
     private static func appendStepSummary(_ markdown: String, to path: String) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GauntletCases
 import GauntletEngine
+import GauntletKit
 import NIOCore
 import NIOPosix
 

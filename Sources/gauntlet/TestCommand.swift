@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GauntletCases
 import GauntletEngine
+import GauntletKit
 import GauntletReports
 import NIOCore
 import NIOPosix
@@ -91,7 +92,12 @@ struct TestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let plan = try TestPlan.make(self)
+        let request = TestRequest(
+            url: url, spec: spec, cases: CommaList.split(cases), exclude: CommaList.split(exclude),
+            caseFiles: caseFiles, agent: agent, outdir: outdir,
+            formats: Set(CommaList.split(format).compactMap(ReportFormat.init(rawValue:))),
+            maxMessage: maxMessage.flatMap(SizeOption.parse))
+        let plan = try TestPlan.make(request, note: Notes.print)
         let expectations = try expect.map(Self.loadExpectations)
         let live = try Self.prepareOutdir(plan.outdir)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -104,12 +110,13 @@ struct TestCommand: AsyncParsableCommand {
         let printer = ProgressPrinter(mode: ProgressPrinter.mode(quiet: quiet), verbose: verbose) { result in
             !policy.passes(result)
         }
-        let progress = RecordingProgress(live: live, printer: printer)
-        var runs: [AgentRun] = []
-        for server in plan.servers {
-            let run = try await runServer(server, plan: plan, group: group, progress: progress, stop: stop)
-            runs.append(run)
-        }
+        var suite = SuiteRun(plan: plan, jobs: jobs, tls: TLSOptions(caFile: caFile, insecure: insecure))
+        // Case files are written as cases end; only the HTML case pages read wire logs later.
+        suite.keepsWireLogs = plan.formats.contains(.html)
+        let runs = try await suite.run(
+            group: group, progress: RecordingProgress(live: live, next: printer),
+            begin: { agent, url, selected in live.begin(agent: agent, url: url, selected: selected) }
+        ) { stop.isStopped }
         printer.finish()
         let outcome = try ReportOutput.write(
             runs: runs, live: live, formats: plan.formats, policy: policy, expectations: expectations,
@@ -123,19 +130,11 @@ struct TestCommand: AsyncParsableCommand {
     /// case runs: a run whose reports cannot be written must not run at all (exit 73, EX_CANTCREAT).
     static func prepareOutdir(_ directory: URL) throws -> LiveReport {
         do {
-            try ReportDirectory.prepare(directory)
-            try ReportDirectory.clearPreviousRun(in: directory)
-        } catch let error as ReportDirectory.Unwritable {
+            return try ReportWriting.prepare(directory)
+        } catch {
             FileHandle.standardError.write(Data("gauntlet: error: \(error)\n".utf8))
             throw ExitCode(ExitStatus.cannotCreate)
-        } catch {
-            FileHandle.standardError.write(
-                Data(
-                    "gauntlet: error: cannot replace the previous reports in \(directory.path): \(ReportOutput.plainReason(error))\n"
-                        .utf8))
-            throw ExitCode(ExitStatus.cannotCreate)
         }
-        return LiveReport(directory: directory)
     }
 
     static func loadExpectations(_ path: String) throws -> Expectations {
@@ -144,56 +143,5 @@ struct TestCommand: AsyncParsableCommand {
         } catch {
             throw UsageError("cannot use --expect \(path): \(error)")
         }
-    }
-
-    /// The embedded echo's message limit: the largest message of the default cases (9.1.6).
-    static let embeddedEchoLimit: UInt64 = 16 * 1024 * 1024
-
-    private func runServer(
-        _ server: TestPlan.Server, plan: TestPlan, group: EventLoopGroup, progress: RecordingProgress,
-        stop: StopSignal
-    ) async throws -> AgentRun {
-        var echo: EchoServer?
-        let target: ServerTarget
-        if let url = server.url {
-            do {
-                target = try ServerTarget(
-                    url: TargetURL(parsing: url), tls: TLSOptions(caFile: caFile, insecure: insecure))
-            } catch {
-                throw UsageError("\(error)")
-            }
-        } else {
-            // The embedded echo accepts what the selected cases send (16 MiB, 9.1.6/9.2.6) or the
-            // declared --max-message, not the standalone default of 64 MiB: 14.2.1 grows one
-            // message until the limit, and the echo holds it in this process (peak RSS).
-            let limit = maxMessage.flatMap(SizeOption.parse).map(UInt64.init) ?? Self.embeddedEchoLimit
-            let started = try await EchoServer.start(limits: .init(maxMessageSize: limit), group: group)
-            echo = started
-            target = try ServerTarget(url: TargetURL(parsing: started.url))
-        }
-        var runner = SuiteRunner(
-            agent: server.agent, player: target, jobs: jobs ?? SuiteRunner.defaultJobs, catalog: plan.catalog)
-        // Case files are written as cases end; only the HTML case pages read wire logs later.
-        runner.keepsWireLogs = plan.formats.contains(.html)
-        progress.live.begin(agent: server.agent, url: target.url.description, selected: server.cases.map(\.id))
-        let run = await runner.run(server.cases, group: group, progress: progress) { stop.isStopped }
-        await echo?.stop()
-        return run
-    }
-}
-
-/// Progress that also writes each finished case to the report directory the moment it ends,
-/// so an interrupted or killed run loses no finished case.
-struct RecordingProgress: SuiteProgress {
-    let live: LiveReport
-    let printer: ProgressPrinter
-
-    func caseFinished(_ result: CaseResult, done: Int, total: Int) {
-        live.record(result, agent: result.agent)
-        printer.caseFinished(result, done: done, total: total)
-    }
-
-    func targetUnreachable(_ reason: TargetUnreachable, remaining: Int, afterDone: Int) {
-        printer.targetUnreachable(reason, remaining: remaining, afterDone: afterDone)
     }
 }

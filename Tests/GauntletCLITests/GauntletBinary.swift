@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 
 /// Runs the built `gauntlet` executable, as a user or CI job would.
 ///
@@ -110,6 +111,18 @@ struct GauntletBinary {
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
         try await start(arguments, environment: environment).wait()
+    }
+
+    /// Returns once `directory` holds at least `count` per-case reports (`*_case_*.json`, each
+    /// written the moment its case ends): a run's progress as an event, not a guessed delay.
+    static func waitForCaseFiles(in directory: URL, count: Int, timeout: Double = 60) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            if names.filter({ $0.contains("_case_") && $0.hasSuffix(".json") }).count >= count { return }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        Issue.record("no \(count) case reports in \(directory.path) after \(timeout) s")
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletReports
 import NIOCore
 import Testing
 import WebSocketEndpoint

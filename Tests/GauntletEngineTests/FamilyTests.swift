@@ -117,7 +117,7 @@ struct FamilyTests {
         let listener = try await ClientListener.start(group: group)
         let runner = SuiteRunner(agent: "test-client", player: listener, jobs: 1, catalog: catalog)
         async let result = runner.runOne(definition, group: group)
-        try await Task.sleep(nanoseconds: 20_000_000)
+        await listener.caseQueued()
         try? await client(listener.port)
         let finished = await result
         await listener.stop()

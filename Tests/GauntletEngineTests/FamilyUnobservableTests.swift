@@ -41,7 +41,8 @@ struct FamilyUnobservableTests {
             let listener = try await ClientListener.start(group: group)
             let runner = SuiteRunner(agent: "nobody", player: listener, jobs: 1, catalog: FamilyTests.catalog)
             async let result = runner.runOne(FamilyTests.definition(id), group: group)
-            try await Task.sleep(nanoseconds: 50_000_000)
+            // Stopped while the case waits for a client: the case must observe nothing.
+            await listener.caseQueued()
             await listener.stop()
             let finished = await result
             #expect(

@@ -1,5 +1,6 @@
 import Foundation
 import GauntletCases
+import GauntletReports
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -27,7 +28,7 @@ struct FuzzingServerTests {
     static func start(_ recorder: Recorder) async throws -> FuzzingServer {
         let cases = ids.map { catalog[$0]! }
         return try await FuzzingServer.start(
-            .init(port: 0, cases: cases, catalog: catalog), delegate: recorder,
+            .init(port: 0, cases: cases, catalog: catalog, report: ResultBuilder.build), delegate: recorder,
             group: MultiThreadedEventLoopGroup.singleton)
     }
 

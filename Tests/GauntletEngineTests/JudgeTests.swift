@@ -267,7 +267,7 @@ struct JudgeTests {
                 #expect(j.behavior != .failed, "\(definition.id): \(j.behaviorReason)")
                 #expect(![.failed, .wrongCode, .unclean, .failedByClient].contains(j.behaviorClose))
                 var dead = shape
-                dead.healthCheck = HealthCheckOutcome(passed: false, detail: "connection refused")
+                dead.healthCheck = .couldNotOpen(connectionError: "connection refused")
                 #expect(Judge.judge(definition, dead).behavior == .failed)
             }
         }

@@ -48,7 +48,7 @@ struct SessionTests {
         let runner = SuiteRunner(agent: "echo-client", player: listener, jobs: 1, catalog: Self.catalog)
         let definition = try #require(Self.catalog[id])
         async let result = runner.runOne(definition, group: group)
-        try await Task.sleep(nanoseconds: 20_000_000)
+        await listener.caseQueued()
         try? await EchoClient.run(host: listener.host, port: listener.port, group: group)
         let finished = await result
         await listener.stop()
@@ -84,9 +84,11 @@ struct SessionTests {
         // Everything except the slow 9.x sizes (a few 9.x cases still exercise the serial path).
         // Gauntlet's own families (0, 11, 14, 15) have their own tests; several are timing
         // measurements or health checks that do not belong in a determinism check.
+        // Cases marked timing-dependent (6.4.x fail-fast, 3.x/4.x races) are races by definition:
+        // on a loaded machine they flip between runs whatever the job count.
         let cases = Self.catalog.cases.filter {
             (Int($0.id.category).map { (1...10).contains($0) } ?? false)
-                && ($0.id.category != "9" || $0.id.rawValue.hasSuffix(".1"))
+                && ($0.id.category != "9" || $0.id.rawValue.hasSuffix(".1")) && $0.timingDependent == nil
         }
         let serial = await SuiteRunner(agent: "echo", player: target, jobs: 1, catalog: Self.catalog)
             .run(cases, group: group)
@@ -96,7 +98,9 @@ struct SessionTests {
         #expect(parallel.results.map(\.id) == serial.results.map(\.id))
         for (a, b) in zip(serial.results, parallel.results) {
             #expect(
-                a.behavior == b.behavior && a.behaviorClose == b.behaviorClose, "\(a.id) differs between jobs 1 and 16")
+                a.behavior == b.behavior && a.behaviorClose == b.behaviorClose,
+                "\(a.id) differs between jobs 1 and 16: \(a.behavior)/\(a.behaviorClose) vs \(b.behavior)/\(b.behaviorClose)"
+            )
         }
     }
 }

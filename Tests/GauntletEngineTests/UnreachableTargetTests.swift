@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletReports
 import NIOPosix
 import Synchronization
 import Testing

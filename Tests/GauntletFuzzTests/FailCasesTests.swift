@@ -11,8 +11,7 @@ import Testing
     @Test(arguments: CodecHarness.Target.allCases)
     func failCasesPass(_ target: CodecHarness.Target) throws {
         let directory = Self.root.appendingPathComponent(target.rawValue)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".md") {
+        for name in try Self.inputs(in: directory) {
             let data = try Data(contentsOf: directory.appendingPathComponent(name))
             let problems = CodecHarness.check(target, Array(data), includeKnown: true)
             if let bug = Self.knownOpen["\(target.rawValue)/\(name)"] {
@@ -25,6 +24,21 @@ import Testing
         }
     }
 
+    /// The saved inputs in `directory`, sorted. A missing folder throws (the test fails) rather
+    /// than replaying nothing and passing: a moved or renamed `Fuzz/FailCases` must be noticed.
+    static func inputs(in directory: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().filter {
+            !$0.hasPrefix(".") && !$0.hasSuffix(".md")
+        }
+    }
+
+    /// The replay is not vacuous: the three handshake-parser inputs libFuzzer found are there.
+    @Test func failCasesAreFound() throws {
+        let handshake = try Self.inputs(in: Self.root.appendingPathComponent(CodecHarness.Target.handshake.rawValue))
+        #expect(handshake.count >= 3, "\(Self.root.path): \(handshake)")
+        #expect(throws: (any Error).self) { try Self.inputs(in: Self.root.appendingPathComponent("NoSuchTarget")) }
+    }
+
     /// Inputs of bugs found and not fixed yet. Remove an entry when its fix lands (the test
     /// then reports the known issue as missing). The three handshake-parser bugs libFuzzer found
     /// first (a rejected start line consuming the head, obs-text not re-encoding to its own
@@ -33,8 +47,7 @@ import Testing
 
     @Test func networkFailCasesDecode() throws {
         let directory = Self.root.appendingPathComponent("FuzzNetwork")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".md") {
+        for name in try Self.inputs(in: directory) {
             let data = try Data(contentsOf: directory.appendingPathComponent(name))
             let sequence = FrameSequence(decoding: Array(data))
             _ = sequence?.wirePieces(trailer: NetworkExecutor.trailer)

@@ -242,7 +242,8 @@ struct HandshakeTests {
         var obsText = ByteBuffer(bytes: Array("GET / HTTP/1.1\r\nX-Name: caf".utf8) + [0xE9] + Array("\r\n\r\n".utf8))
         let request = try #require(try HandshakeRequest.parse(&obsText))
         #expect(request.headers["X-Name"] == "café")
-        var random = SystemRandomNumberGenerator()
+        // Fixed seed: a noise input that crashes the parser is the same input on every run.
+        var random = SeededRandom(seed: 0x6874_7470)
         for _ in 0..<2000 {
             var noise = ByteBuffer(
                 bytes: (0..<Int.random(in: 0...64, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random)

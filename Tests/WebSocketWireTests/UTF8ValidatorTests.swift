@@ -143,7 +143,7 @@ struct UTF8ValidatorTests {
 
     @Test("random multi-octet sequences match the oracle and the standard library")
     func randomSequences() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(seed: 0x7574_6638)
         // Mostly high octets so that long sequences, not ASCII, are exercised.
         let pool: [UInt8] = Array(0x80...0xFF) + [0x00, 0x41, 0x7F]
         for _ in 0..<100_000 {
@@ -153,7 +153,7 @@ struct UTF8ValidatorTests {
             if result != oracleFirstInvalid(sample)
                 || (result == nil) != (String(validating: sample, as: UTF8.self) != nil)
             {
-                Issue.record("\(sample) gives \(String(describing: result))")
+                Issue.record("\(sample) gives \(String(describing: result)) (seed \(rng.seed))")
             }
         }
     }

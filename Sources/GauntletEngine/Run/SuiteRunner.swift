@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import NIOPosix
 import WebSocketWire
@@ -59,13 +60,19 @@ public struct SuiteRunner: Sendable {
     /// result as each case ends (the live report writes it then); a caller that renders nothing
     /// from the logs at the end sets this to `false`, so hundreds of logs are not held until then.
     public var keepsWireLogs = true
+    /// Builds each case's report from its record and judgement (GauntletReports' `ResultBuilder`).
+    public var report: CaseReporter
 
-    public init(agent: String, player: any CasePlayer, jobs: Int, catalog: CaseCatalog, probeBudget: Double? = 3) {
+    public init(
+        agent: String, player: any CasePlayer, jobs: Int, catalog: CaseCatalog, probeBudget: Double? = 3,
+        report: @escaping CaseReporter
+    ) {
         self.agent = agent
         self.player = player
         self.jobs = max(1, jobs)
         self.catalog = catalog
         self.probeBudget = probeBudget
+        self.report = report
     }
 
     /// The default concurrency: four connections per core.
@@ -110,10 +117,7 @@ public struct SuiteRunner: Sendable {
     /// Plays and judges one case.
     public func runOne(_ definition: CaseDefinition, group: EventLoopGroup) async -> CaseResult {
         let record = await player.play(definition, on: group)
-        let judgement = Judge.judge(definition, record)
-        return ResultBuilder.build(
-            definition: definition, index: catalog.index(of: definition.id) ?? 0, agent: agent, record: record,
-            judgement: judgement)
+        return build(definition, record)
     }
 
     /// What every batch of one run shares.
@@ -205,9 +209,7 @@ public struct SuiteRunner: Sendable {
     }
 
     private func build(_ definition: CaseDefinition, _ record: SessionRecord) -> CaseResult {
-        ResultBuilder.build(
-            definition: definition, index: catalog.index(of: definition.id) ?? 0, agent: agent, record: record,
-            judgement: Judge.judge(definition, record))
+        report(definition, catalog.index(of: definition.id) ?? 0, agent, record, Judge.judge(definition, record))
     }
 }
 

@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -35,12 +36,15 @@ public final class FuzzingServer: Sendable {
         public var defaultAgent: String
         /// Autobahn's `exclude-agent-cases`: agent → case patterns that agent does not run.
         public var agentExcludes: [String: [String]] = [:]
+        /// Builds each case's report (GauntletReports' `ResultBuilder`).
+        public var report: CaseReporter
 
         public init(
             host: String = "127.0.0.1", port: Int = 9001, cases: [CaseDefinition], catalog: CaseCatalog,
             timeouts: SessionTimeouts = .autobahn, tlsCertificate: String? = nil, tlsKey: String? = nil,
-            defaultAgent: String = "client"
+            defaultAgent: String = "client", report: @escaping CaseReporter
         ) {
+            self.report = report
             self.host = host
             self.port = port
             self.cases = cases
@@ -168,10 +172,9 @@ struct ServeContext: Sendable {
 
     /// Judges a finished case and records it.
     func finish(_ definition: CaseDefinition, number: Int, agent: String, record: SessionRecord) {
-        let judgement = Judge.judge(definition, record)
-        let result = ResultBuilder.build(
-            definition: definition, index: configuration.catalog.index(of: definition.id) ?? number, agent: agent,
-            record: record, judgement: judgement)
+        let result = configuration.report(
+            definition, configuration.catalog.index(of: definition.id) ?? number, agent, record,
+            Judge.judge(definition, record))
         results.record(result)
         delegate.caseFinished(result, number: number)
     }

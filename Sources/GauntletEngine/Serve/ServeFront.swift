@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import WebSocketWire
 

@@ -64,23 +64,12 @@ extension Session {
         record.wasOpenHandshakeTimeout = facts.openingHandshakeTimedOut
         record.wasCloseHandshakeTimeout = facts.closingHandshakeTimedOut
         record.wasServerConnectionDropTimeout = facts.serverDropTimedOut
-        record.wasNotCleanReason = facts.notClean.map(Self.autobahnText)
+        record.notClean = facts.notClean
         if let payload = facts.sentClose, payload.count >= 2, record.localCloseCode == nil {
             record.localCloseCode = UInt16(payload[0]) << 8 | UInt16(payload[1])
             let reason = Array(payload.dropFirst(2))
             record.localCloseReason =
                 reason.isEmpty ? nil : (String(validating: reason, as: UTF8.self) ?? "0x" + Hex.encode(reason))
-        }
-    }
-
-    /// Autobahn's `wasNotCleanReason` strings.
-    private static func autobahnText(_ reason: NotCleanReason) -> String {
-        switch reason {
-        case .peerDroppedTCP: return "peer dropped the TCP connection without previous WebSocket closing handshake"
-        case .peerDidNotAnswerClose: return "peer did not respond (in time) in closing handshake"
-        case .serverDidNotDrop: return "server did not drop TCP connection (in time)"
-        case .violationAfterClose(let violation):
-            return "Gauntlet dropped TCP: after the closing handshake the peer broke the protocol (\(violation))"
         }
     }
 }

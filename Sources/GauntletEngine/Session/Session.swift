@@ -1,5 +1,6 @@
 import Foundation
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import WebSocketEndpoint
 import WebSocketWire

@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -18,6 +19,8 @@ public final class ClientListener: CasePlayer {
     /// Cases waiting for a client, shared with the accept path.
     private final class Queue: Sendable {
         let entries = Mutex<[Pending]>([])
+        /// Callers of ``ClientListener/caseQueued()`` waiting for the next `play`.
+        let readiness = Mutex<[CheckedContinuation<Void, Never>]>([])
     }
 
     private let queue: Queue
@@ -65,7 +68,27 @@ public final class ClientListener: CasePlayer {
     public func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
         let promise = group.next().makePromise(of: SessionRecord.self)
         queue.entries.withLock { $0.append(Pending(definition: definition, promise: promise)) }
+        let ready = queue.readiness.withLock { waiting in
+            defer { waiting.removeAll() }
+            return waiting
+        }
+        for waiter in ready { waiter.resume() }
         return (try? await promise.futureResult.get()) ?? SessionRecord(role: .server)
+    }
+
+    /// Returns once a case is waiting for a client (a connection before that is refused), so a
+    /// caller dials then instead of after a guessed delay.
+    public func caseQueued() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            // Registering under the entries lock: a `play` either queued before (seen here) or
+            // takes the waiter list after it was appended to.
+            let queued = queue.entries.withLock { entries in
+                if !entries.isEmpty { return true }
+                queue.readiness.withLock { $0.append(continuation) }
+                return false
+            }
+            if queued { continuation.resume() }
+        }
     }
 
     public func stop() async {

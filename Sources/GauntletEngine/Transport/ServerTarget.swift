@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -50,17 +51,10 @@ public struct ServerTarget: Sendable {
             expect: [EventAlternative(verdict: "OK", events: [.message(Payload(text: text), binary: false)])],
             close: CloseExpectation(by: .tester, codes: [1000], clean: true))
         let record = await probe.playOnce(definition, on: group)
-        guard record.wasOpen else {
-            return HealthCheckOutcome(
-                passed: false,
-                detail: "a fresh connection could not open: \(record.connectionError ?? "no handshake")")
-        }
+        guard record.wasOpen else { return .couldNotOpen(connectionError: record.connectionError) }
         let judgement = Judge.judge(definition, record)
-        guard judgement.behavior == .ok else {
-            return HealthCheckOutcome(
-                passed: false, detail: "a fresh connection opened but did not echo: \(judgement.behaviorReason)")
-        }
-        return HealthCheckOutcome(passed: true, detail: "a fresh connection opened and echoed a message")
+        guard judgement.behavior == .ok else { return .didNotEcho(judgement) }
+        return .echoed
     }
 
     private func playOnce(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {

@@ -1,11 +1,14 @@
 import GauntletCases
-import WebSocketWire
+import GauntletJudge
+import WebSocketEndpoint
 
-/// Turns a case, its session record and the judgement into the Autobahn-shaped report.
+/// Turns a case, its session record and the judgement into the Autobahn-shaped report, with
+/// the judgement's facts in words (``JudgementWords``).
 public enum ResultBuilder {
     public static func build(
         definition: CaseDefinition, index: Int, agent: String, record: SessionRecord, judgement: Judgement
     ) -> CaseResult {
+        let words = JudgementWords(judgement)
         var expected: [String: [[JSONValue]]] = [:]
         for alternative in definition.expect {
             expected[alternative.verdict] = alternative.events.map(AutobahnRendering.event)
@@ -13,13 +16,15 @@ public enum ResultBuilder {
         return CaseResult(
             agent: agent, id: definition.id, case: index, description: definition.title,
             expectation: ExpectationText.describe(definition), behavior: judgement.behavior,
-            behaviorClose: judgement.behaviorClose, result: judgement.result, resultClose: judgement.resultClose,
+            behaviorClose: judgement.behaviorClose, result: words.result, resultClose: words.resultClose,
             expected: expected,
             expectedClose: .init(
                 closeCode: definition.close.codes.map(Int.init), closedByMe: definition.close.by == .tester,
                 requireClean: definition.close.clean),
-            received: record.received.map(\.report), closedByMe: record.closedByMe, failedByMe: record.failedByMe,
-            droppedByMe: record.droppedByMe, wasClean: record.wasClean, wasNotCleanReason: record.wasNotCleanReason,
+            received: record.received.map(EventWords.report), closedByMe: record.closedByMe,
+            failedByMe: record.failedByMe,
+            droppedByMe: record.droppedByMe, wasClean: record.wasClean,
+            wasNotCleanReason: record.notClean.map(AutobahnCloseText.wasNotCleanReason),
             wasOpenHandshakeTimeout: record.wasOpenHandshakeTimeout,
             wasCloseHandshakeTimeout: record.wasCloseHandshakeTimeout,
             wasServerConnectionDropTimeout: record.wasServerConnectionDropTimeout,
@@ -32,7 +37,7 @@ public enum ResultBuilder {
             gauntlet: GauntletDetails(
                 title: definition.title, rfc: definition.rfc, requirement: definition.requirement.rawValue,
                 category: definition.id.category, categoryTitle: definition.categoryTitle,
-                behaviorReason: judgement.behaviorReason, closeReason: judgement.closeReason,
+                behaviorReason: words.behaviorReason, closeReason: words.closeReason,
                 peerViolations: record.peerViolations, measurements: record.measurements,
                 error: record.unreachable.map { record.connectionError ?? $0.description }
                     ?? (record.wasOpen || definition.judge.mode == .handshake
@@ -49,7 +54,7 @@ public enum ExpectationText {
         switch definition.judge.mode {
         case .events:
             for alternative in definition.expect {
-                parts.append("\(alternative.verdict): \(Judge.describe(alternative.events)).")
+                parts.append("\(alternative.verdict): \(EventWords.expected(alternative.events)).")
             }
         case .handshake:
             if let expectation = definition.expectHandshake {
@@ -60,7 +65,7 @@ public enum ExpectationText {
             }
         case .resource:
             for alternative in definition.expect {
-                parts.append("\(alternative.verdict): \(Judge.describe(alternative.events)), or a refusal.")
+                parts.append("\(alternative.verdict): \(EventWords.expected(alternative.events)), or a refusal.")
             }
         case .limits:
             if let limits = definition.limits {

@@ -1,8 +1,9 @@
 import GauntletCases
+import WebSocketEndpoint
 import WebSocketWire
 
 /// An event the tester recorded, with the real bytes (the judge compares bytes, not renderings).
-public enum ReceivedEvent: Hashable, Sendable, CustomStringConvertible {
+public enum ReceivedEvent: Hashable, Sendable {
     case message([UInt8], binary: Bool)
     case pong([UInt8])
     case timeout(String)
@@ -20,27 +21,6 @@ public enum ReceivedEvent: Hashable, Sendable, CustomStringConvertible {
             return false
         }
     }
-
-    public var report: [JSONValue] {
-        switch self {
-        case .message(let bytes, let binary):
-            return ["message", .string(AutobahnRendering.payload(bytes)), .bool(binary)]
-        case .pong(let bytes):
-            return ["pong", .string(AutobahnRendering.payload(bytes))]
-        case .timeout(let tag):
-            return ["timeout", .string(tag)]
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .message(let bytes, let binary):
-            // Same words as `ExpectedEvent`, so an expected and a received event compare at a glance.
-            return "\(binary ? "binary" : "text") message \(ReadablePayload.text(bytes))"
-        case .pong(let bytes): return "pong \(ReadablePayload.text(bytes))"
-        case .timeout(let tag): return "timeout \(tag)"
-        }
-    }
 }
 
 /// Everything a session observed, as the judge needs it. Pure data: the judge never touches a socket.
@@ -53,7 +33,9 @@ public struct SessionRecord: Hashable, Sendable {
     public var failedByMe = false
     public var droppedByMe = false
     public var wasClean = false
-    public var wasNotCleanReason: String?
+    /// Why the close was not clean, as the endpoint core saw it (Autobahn's words for it are
+    /// made in GauntletReports).
+    public var notClean: NotCleanReason?
     public var wasOpenHandshakeTimeout = false
     public var wasCloseHandshakeTimeout = false
     public var wasServerConnectionDropTimeout = false
@@ -109,24 +91,16 @@ public enum UnobservableRun: String, Hashable, Sendable {
     case handshakeNeverAnswered
     /// Server role: no client connected before the listener stopped.
     case noPeerConnected
-
-    /// One sentence for reports.
-    public var explanation: String {
-        switch self {
-        case .couldNotConnect: return "Gauntlet could not connect to the server, so nothing was observed"
-        case .handshakeNeverAnswered: return "the opening handshake was never answered, so nothing was observed"
-        case .noPeerConnected: return "no client connected, so nothing was observed"
-        }
-    }
 }
 
 /// Whether the server still answered on a fresh connection after a case, and the evidence.
-public struct HealthCheckOutcome: Hashable, Sendable {
-    public var passed: Bool
-    public var detail: String
+public enum HealthCheckOutcome: Hashable, Sendable {
+    /// A fresh connection opened and echoed a message.
+    case echoed
+    /// A fresh connection could not open (the engine's reason, if any).
+    case couldNotOpen(connectionError: String?)
+    /// A fresh connection opened but did not echo; the health-check case's judgement says why.
+    case didNotEcho(Judgement)
 
-    public init(passed: Bool, detail: String) {
-        self.passed = passed
-        self.detail = detail
-    }
+    public var passed: Bool { self == .echoed }
 }

@@ -2,26 +2,27 @@ import Foundation
 
 /// Reads one of Autobahn's JSON config files (`fuzzingclient.json`, `fuzzingserver.json`) and
 /// turns every way it can be wrong into a usage error that names the file and the field.
-enum SpecFile {
-    static func load<Spec: Decodable>(_ type: Spec.Type, from path: String) throws -> Spec {
+public enum SpecFile {
+    /// Decodes `path` as `Spec`; every failure is a ``ConfigurationError`` naming the file and the field.
+    public static func load<Spec: Decodable>(_ type: Spec.Type, from path: String) throws -> Spec {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw UsageError("cannot read spec \(path): \(error.localizedDescription)")
+            throw ConfigurationError("cannot read spec \(path): \(error.localizedDescription)")
         }
         do {
             return try JSONDecoder().decode(Spec.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw UsageError("spec \(path): missing field \(fieldPath(context.codingPath + [key]))")
+            throw ConfigurationError("spec \(path): missing field \(fieldPath(context.codingPath + [key]))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw UsageError(
+            throw ConfigurationError(
                 "spec \(path): wrong type at \(fieldPath(context.codingPath)): \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
-            throw UsageError(
+            throw ConfigurationError(
                 "spec \(path): malformed JSON: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)")
         } catch {
-            throw UsageError("spec \(path): \(error)")
+            throw ConfigurationError("spec \(path): \(error)")
         }
     }
 

@@ -7,17 +7,17 @@ import Foundation
 ///  "servers": [{"agent": "MyServer", "url": "ws://127.0.0.1:9001"}],
 ///  "cases": ["*"], "exclude-cases": ["9.*"], "exclude-agent-cases": {"MyServer": ["7.13.*"]}}
 /// ```
-struct FuzzingClientSpec: Decodable {
-    struct Server: Decodable {
-        var agent: String?
-        var url: String
+public struct FuzzingClientSpec: Decodable, Sendable {
+    public struct Server: Decodable, Sendable {
+        public var agent: String?
+        public var url: String
     }
 
-    var outdir: String?
-    var servers: [Server]
-    var cases: [String]?
-    var excludeCases: [String]?
-    var excludeAgentCases: [String: [String]]?
+    public var outdir: String?
+    public var servers: [Server]
+    public var cases: [String]?
+    public var excludeCases: [String]?
+    public var excludeAgentCases: [String: [String]]?
 
     enum CodingKeys: String, CodingKey {
         case outdir, servers, cases
@@ -25,9 +25,9 @@ struct FuzzingClientSpec: Decodable {
         case excludeAgentCases = "exclude-agent-cases"
     }
 
-    static func load(_ path: String) throws -> FuzzingClientSpec {
+    public static func load(_ path: String) throws -> FuzzingClientSpec {
         let spec = try SpecFile.load(FuzzingClientSpec.self, from: path)
-        guard !spec.servers.isEmpty else { throw UsageError("spec \(path): \"servers\" is empty") }
+        guard !spec.servers.isEmpty else { throw ConfigurationError("spec \(path): \"servers\" is empty") }
         return spec
     }
 }

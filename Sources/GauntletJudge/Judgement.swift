@@ -1,0 +1,171 @@
+import GauntletCases
+import WebSocketEndpoint
+import WebSocketWire
+
+/// The verdicts of one case and the facts behind them: no words. GauntletReports turns these
+/// into Autobahn's `result` / `resultClose` lines and Gauntlet's reasons (`JudgementWords`).
+public struct Judgement: Hashable, Sendable {
+    public var behavior: Behavior
+    public var behaviorClose: CloseBehavior
+    /// Which of Autobahn's one-line behaviour results applies (`result`).
+    public var outcome: Outcome
+    /// Which of Autobahn's one-line close results applies (`resultClose`).
+    public var closeOutcome: CloseOutcome
+    /// What the peer sent, and the alternative it matched: the lead of the behaviour reason,
+    /// worded against the final verdict. `nil` when the case compares no events.
+    public var observed: ObservedEvents?
+    /// Why `behavior` is what it is, in the order the rules established it.
+    public var reasons: [Reason]
+    /// Why `behaviorClose` is what it is.
+    public var closeReasons: [CloseReason]
+
+    public init(
+        behavior: Behavior, behaviorClose: CloseBehavior, outcome: Outcome, closeOutcome: CloseOutcome,
+        observed: ObservedEvents? = nil, reasons: [Reason] = [], closeReasons: [CloseReason] = []
+    ) {
+        self.behavior = behavior
+        self.behaviorClose = behaviorClose
+        self.outcome = outcome
+        self.closeOutcome = closeOutcome
+        self.observed = observed
+        self.reasons = reasons
+        self.closeReasons = closeReasons
+    }
+
+    /// The events a case received and the expected alternative they matched (its verdict name).
+    public struct ObservedEvents: Hashable, Sendable {
+        public var received: [ReceivedEvent]
+        /// The verdict of the matching alternative; `nil` when none matched.
+        public var matched: String?
+    }
+
+    /// Autobahn's `result`: the one-line outcome of the behaviour check.
+    public enum Outcome: Hashable, Sendable {
+        case notJudged
+        case unobservable
+        case unreachable(TargetUnreachable.Kind)
+        /// The opening handshake never completed; the engine's reason, if it gave one.
+        case neverOpened(String?)
+        // Events and resources.
+        case eventsMatch
+        case eventsDiffer
+        case resourceHandled
+        case resourceDeliveredOther
+        case resourceNeitherHandledNorRefused
+        case resourceClosedWithoutRefusal
+        case resourceRefused
+        case limits(LimitsFinding)
+        // The opening handshake (0.x) and allowed refusals.
+        case refusedHandshake
+        case closedWithoutHTTPResponse
+        case acceptedRequest
+        case upgradedMustRefuse
+        case refusedWithUnexpectedStatus
+        case refusalLacksHeader
+        case refusalCarriesAccept
+        case refusedLessSpecifically
+        case refusedRequest
+        case stillWaitingWhenAbandoned
+        /// The health check after the case failed.
+        case stoppedAnswering
+    }
+
+    /// Autobahn's `resultClose`.
+    public enum CloseOutcome: Hashable, Sendable {
+        case notJudged
+        case neverOpened
+        case noConnectionOpened
+        case upgraded
+        case wrongEndpoint
+        case mustBeClean
+        case wrongCode(expected: [UInt16])
+        case serverKeptTCP
+        case properlyClosed
+    }
+
+    /// 9.x: what came back for the case's messages.
+    public enum LimitsFinding: Hashable, Sendable {
+        case noCompleteEcho
+        case wrongEcho(binary: Bool, length: Int, expected: LimitsSpec.MessageType, size: Int)
+        case echoed(LimitsSpec.MessageType, size: Int)
+        case allEchoed(count: Int)
+        /// The peer closed (`code`) or dropped TCP (`nil`) before every echo arrived.
+        case peerEnded(
+            code: UInt16?, afterMilliseconds: Int, size: Int, type: LimitsSpec.MessageType, matching: Int, count: Int)
+    }
+
+    /// One fact behind the behaviour verdict.
+    public enum Reason: Hashable, Sendable {
+        /// Nothing of the peer was observed.
+        case unobservable(UnobservableRun, detail: String?)
+        case unreachable(TargetUnreachable.Kind)
+        case neverOpened(String?)
+        /// No alternative matched: the alternatives the case accepts.
+        case expectedAlternatives([EventAlternative])
+        case limits(LimitsFinding)
+        // 14.x resources.
+        case resourceWrongEcho([EventAlternative])
+        case resourceTesterDropped
+        case resourceClosedWithoutRefusal(code: UInt16, refusalCodes: [UInt16])
+        case resourceRefused(code: UInt16?)
+        case resourceTesterClosed([EventAlternative], killTimer: Bool)
+        // The opening handshake.
+        case refusalAllowed(status: Int, reason: String)
+        case closedWithoutAnswerRefusalAllowed(connectionError: String?)
+        case upgradeAllowed
+        case upgradedMustRefuse(expectedStatus: String)
+        case unexpectedStatus(status: Int, reason: String, expectedStatus: String)
+        case missingHeader(status: Int, header: String)
+        case refusalCarriesAccept(status: Int)
+        case lessSpecificStatus(status: Int, reason: String, preferred: Int)
+        case refused(status: Int, reason: String, headers: [String])
+        case requestAbandoned(connectionError: String?)
+        case closedWithoutAnswer(connectionError: String?)
+        /// RFC 6455 leaves this open: what the stricter expectation would have given.
+        case informational(Behavior, CloseBehavior?)
+        // Rules applied after the events.
+        case peerNeverFailed
+        case wrongCodeFailsBehavior
+        case testerSentFrames(opcode: String, sent: Int, required: Int)
+        case peerViolations([String])
+        case connectionError(String)
+        /// How the peer closed when a preferred code was wanted.
+        case preferredCode([UInt16], peer: PeerClose)
+        case toleratedCode(UInt16, named: [UInt16])
+        case closeUnanswered
+        case observedFrames(opcode: String, count: Int)
+        case wrongFrameCount(opcode: String, count: Int, required: Int)
+        case measured([String: String])
+        /// The health check after the case, passed or not.
+        case healthCheck(HealthCheckOutcome)
+        /// The requirement rule turned `was` into NON-STRICT.
+        case requirementRule(Requirement, rfc: String, was: Behavior, wasClose: CloseBehavior)
+    }
+
+    /// How the peer ended its side, for the preferred-code rule.
+    public enum PeerClose: Hashable, Sendable {
+        case code(UInt16)
+        case closeFrameWithoutCode
+        case droppedTCP
+    }
+
+    /// One fact behind the close verdict.
+    public enum CloseReason: Hashable, Sendable {
+        case unobservable(UnobservableRun, detail: String?)
+        case unreachable(TargetUnreachable.Kind)
+        case neverOpened(String?)
+        case handshakeRefused
+        case upgradedTesterClosed
+        case upgradedInsteadOfRefusing
+        /// Gauntlet was to close first, but the peer did (with this code).
+        case peerClosedFirst(code: UInt16?)
+        /// The peer was to fail the connection, but Gauntlet closed first.
+        case testerClosedFirst(expected: [UInt16], localCode: UInt16?, killTimer: Bool)
+        case unclean(NotCleanReason?)
+        case wrongCode(UInt16, expected: [UInt16])
+        case testerDroppedTCP(NotCleanReason?)
+        case closed(byTester: Bool, peerCode: UInt16?, clean: Bool)
+        /// The requirement rule tolerated this failing close verdict.
+        case tolerated(CloseBehavior)
+    }
+}
