@@ -14,6 +14,10 @@ public struct SuiteRun: Sendable {
 
     /// Told every case's typed judgement as its report is built (the Swift API keeps them).
     public var judged: (@Sendable (_ agent: String, _ id: CaseID, _ judgement: Judgement) -> Void)?
+    /// Whether the returned results keep every case's wire log (``SuiteRunner/keepsWireLogs``).
+    /// `gauntlet test` turns it off unless it renders HTML: its live report writes each case
+    /// whole as it ends, and nothing else reads the logs afterwards.
+    public var keepsWireLogs = true
 
     public init(
         plan: TestPlan, jobs: Int? = nil, tls: TLSOptions = TLSOptions(),
@@ -61,13 +65,14 @@ public struct SuiteRun: Sendable {
                 nil, group: group, echoLimits: EchoServer.Limits(maxMessageSize: plan.echoMessageLimit))
             target = try ServerTarget(url: dialled.url)
         }
-        let runner = SuiteRunner(
+        var runner = SuiteRunner(
             agent: server.agent, player: target, jobs: jobs ?? SuiteRunner.defaultJobs, catalog: plan.catalog,
             report: { [judged] definition, index, agent, record, judgement in
                 judged?(agent, definition.id, judgement)
                 return ResultBuilder.build(
                     definition: definition, index: index, agent: agent, record: record, judgement: judgement)
             })
+        runner.keepsWireLogs = keepsWireLogs
         begin(server.agent, target.url.description, server.cases.map(\.id))
         let run = await runner.run(server.cases, group: group, progress: progress, shouldStop: shouldStop)
         await dialled.stop()

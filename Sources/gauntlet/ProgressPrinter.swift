@@ -32,8 +32,7 @@ final class ProgressPrinter: SuiteProgress {
     func caseFinished(_ result: CaseResult, done: Int, total: Int) {
         let failed =
             isFailure(result) ? failures.add(1, ordering: .relaxed).newValue : failures.load(ordering: .relaxed)
-        let elapsed = (ContinuousClock.now - start).formatted(
-            .units(allowed: [.seconds], fractionalPart: .show(length: 1)))
+        let elapsed = Self.seconds(ContinuousClock.now - start)
         let line =
             "[\(String(repeating: " ", count: max(0, String(total).count - String(done).count)))\(done)/\(total)] \(failed) failed  \(elapsed)"
         if result.gauntlet.unreachable != nil, announcedDown.load(ordering: .relaxed), done != total { return }
@@ -56,6 +55,15 @@ final class ProgressPrinter: SuiteProgress {
                 if done == total || done % 50 == 0 { write(line + "\n") }
             }
         }
+    }
+
+    /// `1.2 secs`, as Foundation's units style wrote it, without the ICU locale data that style
+    /// loads (several MiB of resident pages in every run).
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let tenths = (Double(seconds) * 10 + Double(attoseconds) / 1e17).rounded()
+        let whole = Int(tenths) / 10
+        return "\(whole).\(Int(tenths) - whole * 10) secs"
     }
 
     /// The one line that says the target is gone; printed even with `--quiet`, on stderr.

@@ -110,7 +110,9 @@ struct TestCommand: AsyncParsableCommand {
         let printer = ProgressPrinter(mode: ProgressPrinter.mode(quiet: quiet), verbose: verbose) { result in
             !policy.passes(result)
         }
-        let suite = SuiteRun(plan: plan, jobs: jobs, tls: TLSOptions(caFile: caFile, insecure: insecure))
+        var suite = SuiteRun(plan: plan, jobs: jobs, tls: TLSOptions(caFile: caFile, insecure: insecure))
+        // Case files are written as cases end; only the HTML case pages read wire logs later.
+        suite.keepsWireLogs = plan.formats.contains(.html)
         let runs = try await suite.run(
             group: group, progress: RecordingProgress(live: live, next: printer),
             begin: { agent, url, selected in live.begin(agent: agent, url: url, selected: selected) }

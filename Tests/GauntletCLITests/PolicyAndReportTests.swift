@@ -126,7 +126,8 @@ extension CLITests {
 
         @Test func sigintWritesValidReportsForWhatRan() async throws {
             let dir = try GauntletBinary.temporaryDirectory()
-            // 6.4.x take two seconds each; with one job the run is still going when SIGINT arrives.
+            // 6.4.x, 5.19 and 5.20 wait a second or more each and start first; with one job the
+            // run is still going when SIGINT arrives.
             let run = try GauntletBinary.start([
                 "test", "--cases", "1.1.*,6.4.*,5.19,5.20", "--jobs", "1", "--outdir", dir.path,
             ])
@@ -141,7 +142,7 @@ extension CLITests {
                 try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("index.json")))
                 as? [String: [String: Any]]
             let ran = try #require(index?["gauntlet-echo"])
-            #expect(ran.count >= 8 && ran.count < 14)
+            #expect(ran.count >= 1 && ran.count < 14)
             let manifest =
                 try JSONSerialization.jsonObject(
                     with: Data(contentsOf: dir.appendingPathComponent("gauntlet-run.json"))) as? [String: [String: Any]]

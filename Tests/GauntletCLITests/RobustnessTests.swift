@@ -25,9 +25,14 @@ extension CLITests {
             ])
             // The server dies once the run has recorded its first case (index.json is rewritten
             // after every case), not after a fixed time: 6.4.x and 5.19 still have seconds to go.
+            // index.json exists from the start (empty, before the probe), so wait for a case in it.
             let indexFile = dir.appendingPathComponent("index.json")
             let deadline = Date().addingTimeInterval(60)
-            while !FileManager.default.fileExists(atPath: indexFile.path), Date() < deadline {
+            func recorded() -> Int {
+                let json = (try? Data(contentsOf: indexFile)).flatMap { try? JSONSerialization.jsonObject(with: $0) }
+                return ((json as? [String: [String: Any]])?.values.first?.count) ?? 0
+            }
+            while recorded() == 0, Date() < deadline {
                 try await Task.sleep(nanoseconds: 20_000_000)
             }
             echo.signal(SIGKILL)

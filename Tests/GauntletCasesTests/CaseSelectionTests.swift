@@ -35,6 +35,17 @@ import Testing
         #expect(CaseSelection.matches("9.2.4", pattern: "9.[1-3].4"))
     }
 
+    @Test("the group name `slow` selects exactly the cases that observe for seconds, and excludes them")
+    func slowGroup() throws {
+        let slow = try ids(CaseSelection(include: [CaseSelection.slowGroup]))
+        #expect(slow == ["0.6.1", "14.4.1", "14.4.2"])
+        // The three observe whether and when the peer closes: the closeTime measurement.
+        #expect(catalog.cases.filter { $0.measure.contains(.closeTime) }.map(\.id.rawValue) == slow)
+        let rest = try ids(CaseSelection(exclude: [CaseSelection.slowGroup]))
+        #expect(rest.count == catalog.cases.count - 3)
+        #expect(Set(rest).isDisjoint(with: slow))
+    }
+
     @Test func exactIdWithoutWildcards() throws {
         #expect(try ids(CaseSelection(include: ["6.4.3"])) == ["6.4.3"])
     }

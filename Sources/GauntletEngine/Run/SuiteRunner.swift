@@ -38,11 +38,12 @@ extension SuiteProgress {
 /// Runs many cases, each on its own connection.
 ///
 /// Cases run `jobs` at a time, those that wait on purpose first (longest planned wait first),
-/// so their waits overlap the rest. The cases that run alone (the limits/performance family,
-/// Autobahn's category 9, and `alone` cases) play one at a time in a lane of their own that
-/// starts once every other case has started: they share the machine only with cases that sit
-/// on their timers, never with the busy start of the batch. 9.x timings are reported, never
-/// judged, and its time bounds (10 s and up per case) are far beyond that overlap.
+/// so their waits overlap the rest. The limits/performance family (Autobahn's category 9) and
+/// then the `alone` cases play one at a time in a lane of their own. The lane starts once every
+/// other case has started and the only ones still playing wait without a frame in flight
+/// (``lanesMayOverlap(_:)``: a trickled handshake, the `slow` observations): 9.x loads the
+/// peer, and a case still busy, or one whose verdict hinges on a 1 s pause (5.19, 6.4.x),
+/// could see a 1 s timer expire and change its verdict against a slow peer.
 /// Verdicts do not depend on `jobs`: every case has its own connection and clock.
 public struct SuiteRunner: Sendable {
     public var agent: String
@@ -55,6 +56,10 @@ public struct SuiteRunner: Sendable {
     /// Consecutive cases that could not connect (or got no handshake answer) before the target
     /// is probed again mid-run.
     public var unansweredBeforeProbe = 3
+    /// Whether the returned results keep each case's wire log. Progress still gets the whole
+    /// result as each case ends (the live report writes it then); a caller that renders nothing
+    /// from the logs at the end sets this to `false`, so hundreds of logs are not held until then.
+    public var keepsWireLogs = true
     /// Builds each case's report from its record and judgement (GauntletReports' `ResultBuilder`).
     public var report: CaseReporter
 
@@ -96,7 +101,9 @@ public struct SuiteRunner: Sendable {
             return await runBatch(alone, width: 1, batch, shouldStop: shouldStop)
         }()
         var results = await runBatch(
-            parallel, width: jobs, batch, shouldStop: shouldStop, allStarted: { await started.fire() })
+            parallel, width: jobs, batch, shouldStop: shouldStop,
+            waiting: Set(parallel.filter(Self.lanesMayOverlap).map(\.id)),
+            onlyWaitingLeft: { await started.fire() })
         await started.fire()
         results += await lane
         let ran = Set(results.map(\.id))
@@ -122,19 +129,28 @@ public struct SuiteRunner: Sendable {
         var total: Int
     }
 
-    /// Plays `cases` `width` at a time; `allStarted` runs once the last case has started (or
-    /// none is left to start).
+    /// Whether the lane may play while this case still plays: it waits for seconds on purpose
+    /// with no frame in flight (a trickled opening handshake, a `slow` observation). Cases that
+    /// pause between frames (5.19, 6.4.x) judge how fast the peer answers, so they end first.
+    static func lanesMayOverlap(_ definition: CaseDefinition) -> Bool {
+        definition.slow || definition.handshake?.trickle != nil
+    }
+
+    /// Plays `cases` in order, up to `width` at a time; `onlyWaitingLeft` runs once every case
+    /// has started and each one still playing is in `waiting` (or nothing is left at all).
     private func runBatch(
         _ cases: [CaseDefinition], width: Int, _ batch: Batch, shouldStop: @escaping @Sendable () -> Bool,
-        allStarted: @Sendable () async -> Void = {}
+        waiting: Set<CaseID> = [], onlyWaitingLeft: @Sendable () async -> Void = {}
     ) async -> [CaseResult] {
         await withTaskGroup(of: (CaseResult, unanswered: Bool).self) { tasks in
             var results: [CaseResult] = []
             var next = 0
+            var inFlight: Set<CaseID> = []
             // `down`: once the target is known to be gone, a case is recorded without dialling.
             func startNext(down: TargetUnreachable?) -> Bool {
-                guard next < cases.count, !shouldStop() else { return false }
+                guard next < cases.count, !shouldStop(), inFlight.count < width else { return false }
                 let definition = cases[next]
+                inFlight.insert(definition.id)
                 next += 1
                 if let down {
                     tasks.addTask { (unreachableResult(definition, down), false) }
@@ -143,14 +159,17 @@ public struct SuiteRunner: Sendable {
                 }
                 return true
             }
-            for _ in 0..<width {
-                if !startNext(down: await batch.gate.down) { break }
-            }
-            if next == cases.count { await allStarted() }
+            while startNext(down: await batch.gate.down) {}
+            // Whether only cases waiting on their timers are left (checked after every change).
+            func onlyWaiting() -> Bool { next == cases.count && inFlight.allSatisfy(waiting.contains) }
+            if onlyWaiting() { await onlyWaitingLeft() }
             while let (result, unanswered) = await tasks.next() {
-                results.append(result)
+                inFlight.remove(result.id)
                 let done = await batch.counter.increment()
                 batch.progress?.caseFinished(result, done: done, total: batch.total)
+                var kept = result
+                if !keepsWireLogs { kept.wirelog = [] }
+                results.append(kept)
                 if await batch.gate.observe(unanswered: unanswered, threshold: unansweredBeforeProbe),
                     let probeBudget
                 {
@@ -163,7 +182,8 @@ public struct SuiteRunner: Sendable {
                         await batch.gate.recovered()
                     }
                 }
-                if startNext(down: await batch.gate.down), next == cases.count { await allStarted() }
+                while startNext(down: await batch.gate.down) {}
+                if onlyWaiting() { await onlyWaitingLeft() }
             }
             return results
         }

@@ -189,14 +189,10 @@ final class Session {
         pump()
     }
 
-    /// `2024-05-01T12:00:00.123Z`. The format style is FoundationEssentials' own code; the
-    /// `ISO8601DateFormatter` it replaces goes through ICU, whose code and tables cost about
-    /// 6 MiB of resident pages and some 50 µs per case.
+    /// `2024-05-01T12:00:00.123Z`, without ICU (`UTCTimestamp`).
     static func iso8601(_ date: Date) -> String {
-        date.formatted(iso8601Style)
+        UTCTimestamp.string(date)
     }
-
-    private static let iso8601Style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 }
 
 /// What the opening handshake needs to know about the other end.

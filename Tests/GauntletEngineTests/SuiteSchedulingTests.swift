@@ -1,0 +1,120 @@
+import GauntletCases
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+@testable import GauntletEngine
+
+/// The order in which the suite runner starts cases, and the lane of cases that run alone.
+@Suite("suite scheduling")
+struct SuiteSchedulingTests {
+    static let catalog = try! CaseCatalog.bundled()
+
+    @Test("the cases that wait on purpose start first, the longest planned wait first")
+    func waitingCasesStartFirst() throws {
+        let cases = Self.catalog.cases.filter { !$0.runsAlone }
+        let ordered = SuiteRunner.waitingFirst(cases)
+        #expect(ordered.count == cases.count)
+        let ids = ordered.map(\.id.rawValue)
+        // The `slow` observations, then the trickled handshakes (bounds of 12 and 10 s), then
+        // the timed continuations of 5.x and 6.4.x; every other case keeps catalog order.
+        #expect(Array(ids.prefix(3)) == ["0.6.1", "14.4.1", "14.4.2"])
+        #expect(ids[3] == "0.6.2")
+        let waiting = ordered.prefix { SuiteRunner.plannedWait($0) > 0 }.map(\.id.rawValue)
+        #expect(waiting.contains("5.19") && waiting.contains("6.4.1"))
+        let rest = ordered.dropFirst(waiting.count).map(\.id)
+        #expect(rest == cases.filter { SuiteRunner.plannedWait($0) == 0 }.map(\.id))
+    }
+
+    @Test("the alone lane starts once only cases waiting on purpose are still playing")
+    func aloneLaneOverlapsTheWaits() async throws {
+        func definition(_ id: CaseID, actions: [Action] = [], limits: Bool = false) -> CaseDefinition {
+            var definition = CaseDefinition(
+                id: id, title: "t", rfc: "5.6", requirement: .must, actions: actions, expect: [],
+                close: CloseExpectation(by: .tester, codes: [1000], clean: true))
+            if limits {
+                definition.judge.mode = .limits
+                definition.limits = LimitsSpec(type: .text, size: 16 * 1024 * 1024)
+            }
+            return definition
+        }
+        var waiting = definition("0.6.2")
+        waiting.slow = true
+        let cases = [
+            definition("1.1.1"), definition("1.1.2"),
+            definition("5.19", actions: [.after(Continuation(seconds: 1, body: []))]), waiting,
+            definition("9.1.1", limits: true),
+            definition("9.1.2", limits: true),
+        ]
+        let player = ScriptedPlayer(waitsForLane: "0.6.2", lane: ["9.1.1"])
+        let runner = SuiteRunner(agent: "a", player: player, jobs: 4, catalog: Self.catalog, probeBudget: nil)
+        let run = await runner.run(cases, group: MultiThreadedEventLoopGroup.singleton)
+        #expect(run.results.map(\.id) == cases.map(\.id))
+        let events = player.events.withLock { $0 }
+        let index = { (event: String) in events.firstIndex(of: event) ?? Int.max }
+        // The waiting case started first, and was still waiting when the lane began.
+        #expect(events.first == "start 0.6.2")
+        #expect(index("start 9.1.1") > index("end 1.1.1") && index("start 9.1.1") > index("end 1.1.2"))
+        #expect(index("start 9.1.1") < index("end 0.6.2"))
+        // A case pausing between frames (5.19, 6.4.x) is over before 9.x loads the peer.
+        #expect(index("start 9.1.1") > index("end 5.19"))
+        #expect(player.laneSeenByWaiter.withLock { $0 })
+        // The lane plays one case at a time.
+        #expect(index("end 9.1.1") < index("start 9.1.2"))
+    }
+
+    @Test("without keepsWireLogs the results drop the wire logs, after progress had them whole")
+    func wireLogsDroppedAfterProgress() async throws {
+        let cases = Array(Self.catalog.cases.prefix(3))
+        let player = ScriptedPlayer(waitsForLane: "none", lane: [])
+        var runner = SuiteRunner(agent: "a", player: player, jobs: 2, catalog: Self.catalog, probeBudget: nil)
+        let progress = LogCounts()
+        let kept = await runner.run(cases, group: MultiThreadedEventLoopGroup.singleton, progress: progress)
+        #expect(kept.results.allSatisfy { $0.wirelog.count == 1 })
+        runner.keepsWireLogs = false
+        let dropped = await runner.run(cases, group: MultiThreadedEventLoopGroup.singleton, progress: progress)
+        #expect(dropped.results.count == 3 && dropped.results.allSatisfy { $0.wirelog.isEmpty })
+        #expect(progress.counts.withLock { $0 } == [1, 1, 1, 1, 1, 1])
+    }
+}
+
+/// The wire-log length of every result progress saw.
+private final class LogCounts: SuiteProgress, Sendable {
+    let counts = Mutex<[Int]>([])
+    func caseFinished(_ result: CaseResult, done: Int, total: Int) {
+        counts.withLock { $0.append(result.wirelog.count) }
+    }
+}
+
+/// A player that plays nothing: it logs starts and ends, and holds one case until the first
+/// case of the lane has started (or 5 s, so a runner without the lane fails instead of hanging).
+private final class ScriptedPlayer: CasePlayer, Sendable {
+    let waitsForLane: CaseID
+    let lane: Set<CaseID>
+    let events = Mutex<[String]>([])
+    let laneStarted = Mutex(false)
+    let laneSeenByWaiter = Mutex(false)
+
+    init(waitsForLane: CaseID, lane: Set<CaseID>) {
+        self.waitsForLane = waitsForLane
+        self.lane = lane
+    }
+
+    func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
+        events.withLock { $0.append("start \(definition.id)") }
+        if lane.contains(definition.id) { laneStarted.withLock { $0 = true } }
+        if definition.id == waitsForLane {
+            for _ in 0..<500 where !laneStarted.withLock({ $0 }) {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            laneSeenByWaiter.withLock { $0 = laneStarted.withLock { $0 } }
+        } else {
+            await Task.yield()
+        }
+        events.withLock { $0.append("end \(definition.id)") }
+        var record = SessionRecord(role: .client)
+        record.wirelog = [["TO", .string("frame")]]
+        return record
+    }
+}
