@@ -140,7 +140,7 @@ let package = Package(
         .target(
             name: "GauntletTestSupport",
             dependencies: [
-                "WebSocketWire", "WebSocketEndpoint", "GauntletEngine",
+                "WebSocketWire", "WebSocketEndpoint", "GauntletEngine", "GauntletJudge", "GauntletReports",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -51,20 +51,7 @@ public final class Campaign: @unchecked Sendable {
         /// The verdicts the case Judge gave the reproducer when the campaign played it as a case
         /// (through `Session`, exactly as `gauntlet test --case-file` plays it); `nil` when no
         /// reproducer was written.
-        public var caseVerdict: CaseVerdict?
-    }
-
-    /// A case's two verdicts.
-    public struct CaseVerdict: Hashable, Sendable, CustomStringConvertible {
-        public var behavior: Behavior
-        public var behaviorClose: CloseBehavior
-
-        public init(behavior: Behavior, behaviorClose: CloseBehavior) {
-            self.behavior = behavior
-            self.behaviorClose = behaviorClose
-        }
-
-        public var description: String { "\(behavior.rawValue)/\(behaviorClose.rawValue)" }
+        public var caseVerdict: Verdicts?
     }
 
     public struct Report: Sendable {
@@ -288,7 +275,7 @@ public final class Campaign: @unchecked Sendable {
             }
         }
         var file: URL?
-        var verdict: CaseVerdict?
+        var verdict: Verdicts?
         if let directory = options.findingsDirectory {
             let definition = Reproducer.caseDefinition(
                 sequence: best, finding: bestFinding, observation: bestObservation,
@@ -304,15 +291,15 @@ public final class Campaign: @unchecked Sendable {
     /// Plays a reproducer the way `gauntlet test --case-file` does (the tester's `Session` on
     /// the endpoint core, the case's own timers) and judges it with the case Judge, so the
     /// verdict a finding carries is the one its reproducer gives when replayed.
-    public func playAsCase(_ definition: CaseDefinition) async -> CaseVerdict {
+    public func playAsCase(_ definition: CaseDefinition) async -> Verdicts {
         _ = await waitForServer()
         guard let target = try? ServerTarget(url: options.url) else {
-            return CaseVerdict(behavior: .failed, behaviorClose: .failed)
+            return Verdicts(behavior: .failed, behaviorClose: .failed)
         }
         let record = await target.play(definition, on: group)
         stats.connections += 1
         let judgement = Judge.judge(definition, record)
-        return CaseVerdict(behavior: judgement.behavior, behaviorClose: judgement.behaviorClose)
+        return Verdicts(behavior: judgement.behavior, behaviorClose: judgement.behaviorClose)
     }
 
     // MARK: Corpus

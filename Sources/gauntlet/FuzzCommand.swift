@@ -147,7 +147,7 @@ struct FuzzCommand: AsyncParsableCommand {
             if let file = item.file {
                 print("  reproducer: \(file.path)")
                 if let verdict = item.caseVerdict {
-                    let reproduces = verdict.behavior != .ok || verdict.behaviorClose != .ok
+                    let reproduces = !verdict.bothOK
                     print(
                         "  replayed as a case: \(verdict)"
                             + (reproduces ? "" : " (the case does not reproduce this finding)"))

@@ -37,7 +37,7 @@ import Testing
             let definition = try #require(try CaseCatalog.load(files: [file]).cases.first)
             let target = try ServerTarget(url: TargetURL(parsing: server.url))
             let judgement = Judge.judge(definition, await target.play(definition, on: Self.group))
-            let replayed = Campaign.CaseVerdict(behavior: judgement.behavior, behaviorClose: judgement.behaviorClose)
+            let replayed = Verdicts(behavior: judgement.behavior, behaviorClose: judgement.behaviorClose)
             #expect(replayed == carried, "\(found.finding.key): found \(carried), replayed \(replayed)")
         }
     }

@@ -36,21 +36,11 @@ extension Session {
 
     /// One scheduled task at the core's earliest deadline.
     private func rearmCoreTimer() {
-        let deadline = endpoint.nextDeadline
-        guard deadline != coreTimerDeadline else { return }
-        coreTimer?.cancel()
-        coreTimerDeadline = deadline
-        guard let deadline else {
-            coreTimer = nil
-            return
-        }
-        let session = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        coreTimer = channel.eventLoop.scheduleTask(deadline: deadline) {
-            let session = session.value
-            session.coreTimerDeadline = nil
-            session.endpoint.clock = session.channel.eventLoop.now
-            session.endpoint.tick()
-            session.pump()
+        coreTimer.rearm(to: endpoint.nextDeadline, on: channel.eventLoop) { [self] in
+            coreTimer.fired()
+            endpoint.clock = channel.eventLoop.now
+            endpoint.tick()
+            pump()
         }
     }
 

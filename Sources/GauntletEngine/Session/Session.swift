@@ -35,9 +35,8 @@ final class Session {
     var flushPending = false
     var openedAt: NIODeadline?
     let startedAt = NIODeadline.now()
-    /// The one scheduled task at the core's next deadline, and that deadline.
-    var coreTimer: Scheduled<Void>?
-    var coreTimerDeadline: NIODeadline?
+    /// The one scheduled task at the core's next deadline.
+    var coreTimer = CoreTimer()
     /// Inside `pump()`: commands issued while reacting to an event only carry out their outputs.
     var pumping = false
     var handshakeRequest: HandshakeRequest?
@@ -108,7 +107,7 @@ final class Session {
     func connectionClosed() {
         guard !finished else { return }
         finished = true
-        coreTimer?.cancel()
+        coreTimer.cancel()
         endpoint.connectionClosed()
         syncFacts()
         if !record.wasOpen, record.connectionError == nil {

@@ -37,8 +37,7 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     private var endpoint: Endpoint
     private var application: Application
     private var context: ChannelHandlerContext?
-    private var timer: Scheduled<Void>?
-    private var timerDeadline: NIODeadline?
+    private var timer = CoreTimer()
     private var hung = false
     /// The last handshake write (a response, a refusal, a 408): a close waits for it, so the
     /// answer is never cut off by the close that follows it.
@@ -64,7 +63,7 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
+        timer.cancel()
         self.context = nil
     }
 
@@ -88,7 +87,7 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
         } else {
             endpoint.connectionClosed()
         }
-        timer?.cancel()
+        timer.cancel()
         context.fireChannelInactive()
     }
 
@@ -120,7 +119,7 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
                 endpoint = working
                 if case .hang = reaction {
                     hung = true
-                    timer?.cancel()
+                    timer.cancel()
                 }
             case .closeTCP(let how):
                 close(how, context: context)
@@ -158,22 +157,12 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     }
 
     private func rearm(context: ChannelHandlerContext) {
-        let deadline = hung ? nil : endpoint.nextDeadline
-        guard deadline != timerDeadline else { return }
-        timer?.cancel()
-        timerDeadline = deadline
-        guard let deadline else {
-            timer = nil
-            return
-        }
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(deadline: deadline) {
-            let handler = handler.value
-            guard let context = handler.context else { return }
-            handler.timerDeadline = nil
-            handler.endpoint.clock = context.eventLoop.now
-            handler.endpoint.tick()
-            handler.pump()
+        timer.rearm(to: hung ? nil : endpoint.nextDeadline, on: context.eventLoop) { [self] in
+            timer.fired()
+            guard let context = self.context else { return }
+            endpoint.clock = context.eventLoop.now
+            endpoint.tick()
+            pump()
         }
     }
 

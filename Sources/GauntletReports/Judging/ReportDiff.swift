@@ -17,17 +17,7 @@ public struct ReportDiff: Sendable {
     }
 
     /// A `behavior` / `behaviorClose` pair.
-    public struct Verdicts: Hashable, Sendable, CustomStringConvertible {
-        public var behavior: Behavior
-        public var behaviorClose: CloseBehavior
-
-        public init(behavior: Behavior, behaviorClose: CloseBehavior) {
-            self.behavior = behavior
-            self.behaviorClose = behaviorClose
-        }
-
-        public var description: String { "\(behavior.rawValue) / \(behaviorClose.rawValue)" }
-    }
+    public typealias Verdicts = GauntletCases.Verdicts
 
     public let policy: Policy
     /// Passed before under the policy, fails now.
