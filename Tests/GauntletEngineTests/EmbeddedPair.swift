@@ -1,6 +1,7 @@
 import GauntletCases
 import NIOCore
 import NIOEmbedded
+import Synchronization
 import WebSocketEndpoint
 import WebSocketWire
 
@@ -44,15 +45,15 @@ final class EmbeddedPair {
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
         _ = peer.connect(to: address)
         _ = tester.connect(to: address)
-        var result: SessionRecord?
-        record.whenSuccess { result = $0 }
-        while result == nil {
+        // The record arrives on the embedded loop, which runs on this thread inside `shuttle()`.
+        let result = Mutex<SessionRecord?>(nil)
+        record.whenSuccess { record in result.withLock { $0 = record } }
+        while true {
             try shuttle()
-            if result != nil { break }
+            if let finished = result.withLock({ $0 }) { return (finished, loop.now - start) }
             guard loop.now - start < limit else { throw PairError.didNotFinish }
             loop.advanceTime(by: step)
         }
-        return (result!, loop.now - start)
     }
 
     /// Moves every pending octet across, and a close of one side to the other, until quiet.
