@@ -212,7 +212,7 @@ enum RawClient {
         let bytes = Mutex(ByteBuffer())
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var chunk = unwrapInboundIn(data)
-            bytes.withLock { $0.writeBuffer(&chunk) }
+            _ = bytes.withLock { $0.writeBuffer(&chunk) }
         }
     }
 }

@@ -1,5 +1,3 @@
-import GauntletCases
-
 /// Renders octets the way Autobahn's reports do, so report readers see familiar values.
 ///
 /// Payloads: valid UTF-8 is shown as text, anything else as `0x` + hex; either way only the
