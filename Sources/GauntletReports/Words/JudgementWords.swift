@@ -117,7 +117,7 @@ public struct JudgementWords: Hashable, Sendable {
         case .unobservable(let kind, let detail):
             return nothingJudged(kind, detail)
         case .unreachable(let kind):
-            return "The case observed nothing: the target was unreachable (\(kind.rawValue))."
+            return unreachableWords(kind)
         case .neverOpened(let error):
             return neverOpenedWhy(error)
         case .expectedAlternatives(let alternatives):
@@ -221,12 +221,17 @@ public struct JudgementWords: Hashable, Sendable {
         }
     }
 
+    /// The same sentence for the behaviour and the close of a case whose target was unreachable.
+    private static func unreachableWords(_ kind: TargetUnreachable.Kind) -> String {
+        "The case observed nothing: the target was unreachable (\(kind.rawValue))."
+    }
+
     static func closeReason(_ reason: Judgement.CloseReason) -> String {
         switch reason {
         case .unobservable(let kind, let detail):
             return nothingJudged(kind, detail)
         case .unreachable(let kind):
-            return "The case observed nothing: the target was unreachable (\(kind.rawValue))."
+            return unreachableWords(kind)
         case .neverOpened(let error):
             return neverOpenedWhy(error)
         case .handshakeRefused:
