@@ -22,7 +22,8 @@ extension Session {
         let spec = definition.handshake
         var request = HandshakeRequest.client(
             host: target.hostHeader, path: target.resource, key: WebSocketAccept.randomKey(),
-            protocols: target.protocols + (spec?.protocols ?? []), extensions: spec?.extensions ?? [],
+            protocols: target.protocols + (spec?.protocols ?? []),
+            extensions: (spec?.extensions ?? []) + [Self.deflateOfferHeader(definition)].compactMap { $0 },
             extraHeaders: target.extraHeaders, userAgent: target.userAgent)
         guard let spec else { return request }
         if let method = spec.method { request.method = method }
