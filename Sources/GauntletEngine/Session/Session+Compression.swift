@@ -1,3 +1,4 @@
+import Foundation
 import GauntletCases
 import GauntletJudge
 import NIOCore
@@ -69,7 +70,7 @@ extension Session {
         else { return }
         let binary = opcode == .binary
         let index = record.compression.matching
-        guard binary == (spec.type == .binary), payload.readableBytesView.elementsEqual(expected) else {
+        guard binary == (spec.type == .binary), Self.sameOctets(payload, expected) else {
             record.compression.firstMismatch = CompressionEchoes.Mismatch(
                 index: index, binary: binary, length: payload.readableBytes, expectedBinary: spec.type == .binary,
                 expectedLength: expected.count)
@@ -83,6 +84,15 @@ extension Session {
             sendClose(code: 1000, isReply: false)
         } else {
             sendCompressedMessage(record.compression.matching)
+        }
+    }
+
+    /// Whether `payload` holds exactly `expected` (one `memcmp`, not an octet loop).
+    static func sameOctets(_ payload: ByteBuffer, _ expected: [UInt8]) -> Bool {
+        guard payload.readableBytes == expected.count else { return false }
+        guard !expected.isEmpty else { return true }
+        return payload.withUnsafeReadableBytes { received in
+            expected.withUnsafeBytes { sent in memcmp(received.baseAddress!, sent.baseAddress!, sent.count) == 0 }
         }
     }
 }
