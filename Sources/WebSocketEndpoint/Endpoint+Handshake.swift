@@ -124,7 +124,7 @@ extension Endpoint {
         cancel(.openingHandshake)
         if let agreement {
             deflate = agreement
-            compressor = try? agreement.makeCompressor(as: role)
+            compressor = try? agreement.makeCompressor(as: role, level: policy.deflateLevel)
             var compressed = MessageReader(
                 configuration: Self.readerConfiguration(role: role, policy: policy, deflate: agreement))
             compressed.retainsDataPayloads = reader.retainsDataPayloads

@@ -86,6 +86,10 @@ public struct EndpointPolicy {
     /// agreed. RFC 7692 lets a sender leave any message uncompressed; compressing every one is
     /// what exercises the peer's inflater.
     public var compressMessages = true
+    /// zlib's level for what the core compresses: 1 (fastest) to 9, or -1 for zlib's default (6).
+    /// Any level is valid DEFLATE; a tester or echo that moves gigabytes through zlib (12.x/13.x)
+    /// spends most of its time in the compressor at the default level.
+    public var deflateLevel = -1
 
     public init(
         closeReply: CloseReply, answerPings: Bool = true, onViolation: ViolationResponse,
@@ -148,6 +152,7 @@ public struct EndpointPolicy {
             lingerAfterOwnClose: lingerAfterOwnClose, openingHandshakeTimeout: openingHandshakeTimeout,
             refusal: .badRequestOrDrop, responseCheck: responseCheck)
         policy.serverDropOnlyAfterOwnClose = true
+        policy.deflateLevel = 1
         return policy
     }
 }

@@ -165,6 +165,20 @@ extension Session {
             record.measurements["largestConfirmedOctets"] = String(progress.confirmed)
             record.measurements["closeCode"] = code
         }
+        if definition.compression != nil, record.wasOpen {
+            let echoes = record.compression
+            if let agreed = echoes.agreement {
+                record.measurements["permessageDeflate"] =
+                    "server \(agreed.serverMaxWindowBits)-bit window\(agreed.serverNoContextTakeover ? ", no context takeover" : ""); "
+                    + "client \(agreed.clientMaxWindowBits)-bit window\(agreed.clientNoContextTakeover ? ", no context takeover" : "")"
+            } else {
+                record.measurements["permessageDeflate"] = "not agreed"
+            }
+            if echoes.octetsSent > 0 {
+                record.measurements["outgoingCompressionRatio"] = String(
+                    format: "%.4f", Double(echoes.compressedOctetsSent) / Double(echoes.octetsSent))
+            }
+        }
         if definition.measure.contains(.closeTime), let connectedAt {
             let seconds = Double((NIODeadline.now() - connectedAt).nanoseconds) / 1e9
             let rounded = String(format: "%.2f", seconds)
