@@ -360,7 +360,8 @@ public struct MessageReader {
             return frame
         }
         if validatingInflatedText && !utf8.isAtCodePointBoundary {
-            deferredFailure = ProtocolViolation(.invalidUTF8, offset: lastOctet, messageOffset: max(0, messageLength - 1))
+            deferredFailure = ProtocolViolation(
+                .invalidUTF8, offset: lastOctet, messageOffset: max(0, messageLength - 1))
             return frame
         }
         followUp = .message(opcode, message)

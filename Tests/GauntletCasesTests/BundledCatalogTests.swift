@@ -11,8 +11,13 @@ import Testing
         catalog = try Bundled.catalog()
     }
 
+    /// Autobahn's categories (8 and 11 do not exist there; 11.x is Gauntlet's masking family).
+    static let autobahnCategories: Set<Int> = [1, 2, 3, 4, 5, 6, 7, 9, 10, 12, 13]
+
     @Test func hasAll517AutobahnCases() {
-        let autobahn = catalog.cases.filter { Int($0.id.category).map { (1...13).contains($0) } ?? false }
+        let autobahn = catalog.cases.filter {
+            Int($0.id.category).map { Self.autobahnCategories.contains($0) } ?? false
+        }
         #expect(autobahn.count == 517)
     }
 
@@ -28,7 +33,9 @@ import Testing
     }
 
     @Test func idsAreUniqueAndInNumericOrder() {
-        let ids = catalog.cases.map(\.id).filter { Int($0.category).map { (1...13).contains($0) } ?? false }
+        let ids = catalog.cases.map(\.id).filter {
+            Int($0.category).map { Self.autobahnCategories.contains($0) } ?? false
+        }
         #expect(Set(ids).count == ids.count)
         #expect(ids == ids.sorted())
         #expect(ids.first == "1.1.1")

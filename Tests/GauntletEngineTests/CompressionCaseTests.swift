@@ -34,7 +34,9 @@ struct CompressionCaseTests {
         #expect(result.behaviorClose == .ok, "\(FamilyTests.describe(result))")
     }
 
-    @Test("a wrong echo or RSV1 over plain octets fails", arguments: [DeflateEchoServer.Behaviour.corruptEcho, .rsv1OnPlainEcho])
+    @Test(
+        "a wrong echo or RSV1 over plain octets fails",
+        arguments: [DeflateEchoServer.Behaviour.corruptEcho, .rsv1OnPlainEcho])
     func violations(behaviour: DeflateEchoServer.Behaviour) async throws {
         let server = try await DeflateEchoServer.start(behaviour, group: MultiThreadedEventLoopGroup.singleton)
         let result = try await FamilyTests.runAgainstServer(Self.definition("12.2.3"), port: server.port)
@@ -44,8 +46,10 @@ struct CompressionCaseTests {
 
     @Test(
         "every group's negotiation against the reference echo server, fragmented and not",
-        arguments: ["12.1.11", "12.2.1", "12.3.17", "12.4.4", "12.5.16", "13.1.1", "13.2.11", "13.3.3", "13.4.11",
-            "13.5.4", "13.6.16", "13.7.11"] as [CaseID])
+        arguments: [
+            "12.1.11", "12.2.1", "12.3.17", "12.4.4", "12.5.16", "13.1.1", "13.2.11", "13.3.3", "13.4.11",
+            "13.5.4", "13.6.16", "13.7.11",
+        ] as [CaseID])
     func referenceServer(_ id: CaseID) async throws {
         let echo = try await EchoServer.start(group: MultiThreadedEventLoopGroup.singleton)
         let result = try await FamilyTests.runAgainstServer(Self.definition(id, count: 10), port: echo.port)
@@ -54,7 +58,9 @@ struct CompressionCaseTests {
         #expect(result.behavior == .ok)
     }
 
-    @Test("server role: the reference echo client negotiates every group and echoes", arguments: ["12.4.1", "13.3.11", "13.7.1"] as [CaseID])
+    @Test(
+        "server role: the reference echo client negotiates every group and echoes",
+        arguments: ["12.4.1", "13.3.11", "13.7.1"] as [CaseID])
     func serverRole(_ id: CaseID) async throws {
         let result = try await FamilyTests.runAgainstClient(Self.definition(id, count: 10)) { port in
             try await EchoClient.run(host: "127.0.0.1", port: port, group: MultiThreadedEventLoopGroup.singleton)

@@ -34,10 +34,6 @@ public final class DeflateEchoServer: Sendable {
     public var url: String { "ws://127.0.0.1:\(port)/" }
 
     public static func start(_ behaviour: Behaviour, group: EventLoopGroup) async throws -> DeflateEchoServer {
-        var policy = EndpointPolicy.reference()
-        if behaviour == .noDeflate { policy.deflate = nil }
-        if behaviour == .echoUncompressed || behaviour == .rsv1OnPlainEcho { policy.compressMessages = false }
-        let chosen = policy
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -45,11 +41,19 @@ public final class DeflateEchoServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         EndpointHandler(
-                            role: .server, policy: chosen, application: DeflateEchoApplication(behaviour: behaviour)))
+                            role: .server, policy: policy(behaviour),
+                            application: DeflateEchoApplication(behaviour: behaviour)))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
         return DeflateEchoServer(channel: channel, port: channel.localAddress?.port ?? 0)
+    }
+
+    static func policy(_ behaviour: Behaviour) -> EndpointPolicy {
+        var policy = EndpointPolicy.reference()
+        if behaviour == .noDeflate { policy.deflate = nil }
+        if behaviour == .echoUncompressed || behaviour == .rsv1OnPlainEcho { policy.compressMessages = false }
+        return policy
     }
 
     public func stop() async {

@@ -43,7 +43,9 @@ struct DeflateEndpointTests {
         return (clientEvents, serverEvents)
     }
 
-    static func connect(offer: String?, serverPolicy: EndpointPolicy = .reference()) -> (Endpoint, Endpoint, [EndpointEvent]) {
+    static func connect(offer: String?, serverPolicy: EndpointPolicy = .reference()) -> (
+        Endpoint, Endpoint, [EndpointEvent]
+    ) {
         var client = Endpoint(role: .client, policy: .reference(), clock: start)
         var server = Endpoint(role: .server, policy: serverPolicy, clock: start)
         server.connected()
@@ -67,7 +69,8 @@ struct DeflateEndpointTests {
             guard case .send(let opcode, let payload, let rsv) = output else { continue }
             #expect(rsv == CompressedFraming.compressedBit)
             compressedSize = payload.readableBytes
-            server.receive(FrameEncoder.encode(Frame(opcode: opcode, rsv: rsv, maskKey: MaskingKey(7), payload: payload)))
+            server.receive(
+                FrameEncoder.encode(Frame(opcode: opcode, rsv: rsv, maskKey: MaskingKey(7), payload: payload)))
         }
         while let output = server.poll() {
             if case .event(.message(.text, let payload)) = output { serverMessages.append(payload) }

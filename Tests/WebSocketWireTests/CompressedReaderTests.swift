@@ -22,7 +22,8 @@ struct CompressedReaderTests {
     }
 
     /// Every event until the reader needs more octets, or the violation it throws.
-    static func events(_ reader: inout MessageReader, _ wire: ByteBuffer) -> ([MessageReader.Event], ProtocolViolation?) {
+    static func events(_ reader: inout MessageReader, _ wire: ByteBuffer) -> ([MessageReader.Event], ProtocolViolation?)
+    {
         reader.append(wire)
         var out: [MessageReader.Event] = []
         do {

@@ -7,7 +7,9 @@ enum CorpusBinary {
         let size = header + width * height
         var out: [UInt8] = []
         out.reserveCapacity(size)
-        func le32(_ value: Int) { for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> shift)) } }
+        func le32(_ value: Int) {
+            for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> shift)) }
+        }
         func le16(_ value: Int) { out += [UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8)] }
         out += Array("BM".utf8)
         le32(size)
@@ -53,14 +55,17 @@ enum CorpusBinary {
                 out += Array("\(object) 0 obj\n<< /Length \(length) /Filter /FlateDecode >>\nstream\n".utf8)
                 for _ in 0..<length / 8 {
                     let value = random.next()
-                    for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: value >> shift)) }
+                    for shift in stride(from: 0, to: 64, by: 8) {
+                        out.append(UInt8(truncatingIfNeeded: value >> shift))
+                    }
                 }
                 out += Array("\nendstream\nendobj\n".utf8)
             } else {
                 var text = "BT /F1 11 Tf 72 \(700 - random.below(600)) Td\n"
                 for _ in 0..<(4 + random.below(12)) { text += "(\(CorpusText.sentence(&random))) Tj T*\n" }
                 text += "ET\n"
-                out += Array("\(object) 0 obj\n<< /Length \(text.utf8.count) >>\nstream\n\(text)endstream\nendobj\n".utf8)
+                out += Array(
+                    "\(object) 0 obj\n<< /Length \(text.utf8.count) >>\nstream\n\(text)endstream\nendobj\n".utf8)
             }
         }
         out = Array(out.prefix(size - trailer.count))
