@@ -6,8 +6,10 @@
 
 A case agrees when (behavior, behaviorClose) are identical, or, with --alt, identical to the
 alternative run (Autobahn itself flips on timing-dependent cases between runs). Only cases
-present in both files are compared; cases missing on either side are listed. Exit 0 always
-unless --min-agreement PCT is given and agreement is below it (then exit 1).
+present in both files are compared; cases missing on either side are listed. The agreement is
+printed for all compared cases, then per category (the first id component: 12 and 13 are the
+permessage-deflate cases). Exit 0 always unless --min-agreement PCT is given and the agreement
+of some agent is below it (then exit 1).
 """
 import argparse
 import json
@@ -72,17 +74,29 @@ def main():
                 diffs.append({"case": case_id, "ours": verdict(mine[case_id]), "reference": accepted})
         agree = len(ids) - len(diffs)
         pct = 100.0 * agree / len(ids) if ids else 0.0
+        # Per category: a few compression disagreements must not hide behind 300 other cases.
+        differing = {d["case"] for d in diffs}
+        categories = {}
+        for case_id in ids:
+            c = categories.setdefault(case_id.split(".")[0], {"compared": 0, "agree": 0})
+            c["compared"] += 1
+            c["agree"] += case_id not in differing
+        for c in categories.values():
+            c["percent"] = round(100.0 * c["agree"] / c["compared"], 2)
         worst = min(worst, pct)
         missing = sorted((set(theirs) - set(mine)), key=case_key)
         missing = [i for i in missing if in_categories(i, args.categories)]
         summary.append({"agent": our_agent, "reference_agent": ref_agent, "compared": len(ids), "agree": agree,
-                        "percent": round(pct, 2), "differences": diffs, "missing_in_ours": missing})
+                        "percent": round(pct, 2), "categories": categories, "differences": diffs, "missing_in_ours": missing})
     if args.json:
         json.dump(summary, sys.stdout, indent=2)
         print()
     else:
         for s in summary:
             print(f"{s['agent']} vs {s['reference_agent']}: {s['agree']}/{s['compared']} agree ({s['percent']:.2f} %)")
+            print("  per category: " + ", ".join(
+                f"{k}: {c['agree']}/{c['compared']} ({c['percent']:.2f} %)"
+                for k, c in sorted(s["categories"].items(), key=lambda kv: int(kv[0]))))
             for d in s["differences"]:
                 ref = " or ".join("/".join(v) for v in dict.fromkeys(map(tuple, d["reference"])))
                 print(f"  {d['case']:<8} ours {'/'.join(d['ours']):<28} reference {ref}")
