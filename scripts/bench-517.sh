@@ -55,6 +55,8 @@ install_wstest() {
 
 WSTEST=${WSTEST:-}
 if [[ -z $WSTEST && -x $WSTEST_HOME/bin/wstest ]]; then WSTEST=$WSTEST_HOME/bin/wstest; fi
+# A wstest installed by install_wstest finds its packages through PYTHONUSERBASE.
+[[ $WSTEST == "$WSTEST_HOME/bin/wstest" ]] && export PYTHONUSERBASE=$WSTEST_HOME
 if [[ -z $WSTEST && ${INSTALL_WSTEST:-0} == 1 ]]; then
   install_wstest && WSTEST=$WSTEST_HOME/bin/wstest
 fi

@@ -2,9 +2,11 @@ import Foundation
 import Testing
 
 extension CLITests {
-    /// The whole Autobahn-compatible suite against a real third-party server: python `websockets`
-    /// 17.4, installed from PyPI into a private virtualenv by the test itself. Every verdict must
-    /// be one the expected table allows (derived from Autobahn's own runs on the same server).
+    /// Autobahn's suite against a real third-party server: python `websockets` 17.4, installed
+    /// from PyPI into a private virtualenv by the test itself. Every verdict must be one the
+    /// expected table allows (derived from Autobahn's own runs on the same server). Categories
+    /// 1–10 run whole; of the 216 permessage-deflate cases a sample runs (`compressionSample`),
+    /// the whole of 12.x/13.x being `scripts/compare-peers.sh`'s job.
     @Suite("python websockets integration", .serialized)
     struct PythonWebsocketsIntegrationTests {
         static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
@@ -36,6 +38,23 @@ extension CLITests {
                     == 0)
             return python
         }
+
+        /// The 12.x/13.x cases CI runs, 13 of 216: the first case of every group (1000 messages
+        /// of 16 units: the five payload kinds of 12.x, among them text with two-octet characters
+        /// in 12.4, and the seven negotiations of 13.x, among them window bits 9 and the server's
+        /// no context takeover), and 12.1.11 (8 KiB messages whose compressed octets go out in
+        /// 256-octet fragments: RSV1 on the first frame only). For the bitmap payload 12.2.4 (1 KiB
+        /// messages) stands in for 12.2.1: against python websockets Gauntlet's round trips of
+        /// 16–256-octet bitmap messages take about 40 ms each, so 12.2.1–12.2.3 can run into their
+        /// 60–120 s timers (Autobahn needs 0.1 s for 12.2.1; not yet explained). Measured with a
+        /// release build on a loaded 2-core machine: 21 s for the 13. The larger cases repeat the
+        /// same code with up to 128 MiB per case, minutes each in a debug build against python;
+        /// the fixture has all 216 for `scripts/compare-peers.sh`.
+        static let compressionSample: [String] =
+            ["12.1.1", "12.1.11", "12.2.4", "12.3.1", "12.4.1", "12.5.1"] + (1...7).map { "13.\($0).1" }
+
+        /// The categories CI runs whole.
+        static let wholeCategories = ["1", "2", "3", "4", "5", "6", "7", "9", "10"]
 
         static func shell(_ executable: String, _ arguments: [String]) async throws -> Int32 {
             try await GauntletBinary.start(executable: URL(fileURLWithPath: executable), arguments).wait().status
@@ -72,7 +91,7 @@ extension CLITests {
             let outcome = try await GauntletBinary.run([
                 "test", "ws://127.0.0.1:\(port)/", "--agent", "py-websockets", "--outdir", outdir.path, "--quiet",
                 // Autobahn's categories: the table comes from Autobahn's own verdicts.
-                "--cases", "1.*,2.*,3.*,4.*,5.*,6.*,7.*,9.*,10.*",
+                "--cases", (Self.wholeCategories.map { "\($0).*" } + Self.compressionSample).joined(separator: ","),
             ])
             #expect(outcome.status == 0 || outcome.status == 1, "\(outcome.stderr)")
 
@@ -80,7 +99,10 @@ extension CLITests {
                 try JSONSerialization.jsonObject(
                     with: Data(contentsOf: Self.fixtures.appendingPathComponent("py-websockets-expected.json")))
                 as! [String: Any]
-            let table = expected["cases"] as! [String: [[String]]]
+            let table = (expected["cases"] as! [String: [[String]]]).filter { id, _ in
+                Self.wholeCategories.contains(String(id.prefix { $0 != "." })) || Self.compressionSample.contains(id)
+            }
+            #expect(table.count == 301 + Self.compressionSample.count, "the fixture lacks selected cases")
             let index =
                 try JSONSerialization.jsonObject(with: Data(contentsOf: outdir.appendingPathComponent("index.json")))
                 as! [String: [String: [String: Any]]]
