@@ -15,7 +15,7 @@
 # server, e.g. CATEGORIES='12.*,13.*' for the compression cases alone. Exits 1 when a server's
 # agreement is below MIN_AGREEMENT (default 99.5 %). GAUNTLET picks the binary (default the
 # debug build; the 216 compression cases want a release build: `swift build -c release`).
-# JOBS sets `--jobs`: libwebsockets 4.1.6 corrupts permessage-deflate messages when two
+# JOBS sets `--jobs`: libwebsockets 4.1.6 corrupts permessage-deflate messages when two or more
 # compressed connections are in flight (Cases/DIVERGENCES.md), which Autobahn, one case at a
 # time, never does; JOBS=1 compares its compression alone.
 set -euo pipefail
