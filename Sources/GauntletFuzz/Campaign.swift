@@ -66,6 +66,18 @@ public final class Campaign: @unchecked Sendable {
 
         /// The finding's severity as `verdicts` gives it.
         public var severity: Behavior { Finding.severity(of: verdicts) }
+
+        public init(
+            finding: Finding, sequence: FrameSequence, run: Int, file: URL? = nil, caseVerdict: Verdicts? = nil,
+            writeError: String? = nil
+        ) {
+            self.finding = finding
+            self.sequence = sequence
+            self.run = run
+            self.file = file
+            self.caseVerdict = caseVerdict
+            self.writeError = writeError
+        }
     }
 
     public struct Report: Sendable {

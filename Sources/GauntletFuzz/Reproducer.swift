@@ -15,12 +15,16 @@ public enum Reproducer {
         public var run: Int
         public var url: String
         public var minimizedFrom: Int?
+        /// For a reproducer rewritten by `gauntlet fuzz --replay`: the file it was replayed from
+        /// (its seed and run are those of that file's notes).
+        public var replayedFrom: String?
 
-        public init(seed: UInt64, run: Int, url: String, minimizedFrom: Int? = nil) {
+        public init(seed: UInt64, run: Int, url: String, minimizedFrom: Int? = nil, replayedFrom: String? = nil) {
             self.seed = seed
             self.run = run
             self.url = url
             self.minimizedFrom = minimizedFrom
+            self.replayedFrom = replayedFrom
         }
     }
 
@@ -83,9 +87,12 @@ public enum Reproducer {
         }
         let digest = fnv(sequence.encoded() + Array(finding.key.utf8))
         let wire = observation.wire
+        let origin =
+            context.replayedFrom.map { "Replayed from \($0) by gauntlet fuzz --replay against \(context.url)." }
+            ?? "Found by gauntlet fuzz against \(context.url): seed \(context.seed), run \(context.run)"
+            + (context.minimizedFrom.map { ", minimized from \($0) frame(s)" } ?? "") + "."
         var notes = [
-            "Found by gauntlet fuzz against \(context.url): seed \(context.seed), run \(context.run)"
-                + (context.minimizedFrom.map { ", minimized from \($0) frame(s)" } ?? "") + ".",
+            origin,
             "Finding: \(finding.key) (\(finding.severity.rawValue), RFC 6455 §\(finding.rfc)).",
             "Evidence: \(finding.evidence).",
             "What a strict server does: \(describe(terminal)).",

@@ -60,7 +60,10 @@ struct FuzzCommand: AsyncParsableCommand {
     @Flag(help: "Write findings as found, without minimizing.")
     var noMinimize = false
 
-    @Option(help: "Replay reproducer case files written by an earlier campaign and report what they find (repeatable).")
+    @Option(
+        help:
+            "Replay reproducer case files of an earlier campaign (repeatable); one that still reproduces is written again to --findings under the current judge."
+    )
     var replay: [String] = []
 
     @Option(
@@ -197,20 +200,40 @@ struct FuzzCommand: AsyncParsableCommand {
             s.execs, s.execsPerSecond, s.connections, s.connectionsPerSecond, s.findings, s.corpus, s.elapsed)
     }
 
+    /// Replays each file's sequence through the current oracles; one that reproduces is written
+    /// again to --findings under the current judge and played as a case, and its verdicts decide
+    /// (as for a campaign's findings) whether --policy fails it.
     private func replayFiles(_ campaign: Campaign) async -> Bool {
         var any = false
         for path in replay {
             do {
                 let sequence = try Reproducer.sequence(fromCaseFile: URL(fileURLWithPath: path))
-                let (finding, _) = await campaign.check(sequence)
-                if let finding {
-                    let fails = !policy.passes(finding.verdicts.behavior, finding.verdicts.behaviorClose)
-                    if fails { any = true }
-                    print(
-                        "\(path): REPRODUCED \(finding.key) [\(finding.severity.rawValue), RFC 6455 §\(finding.rfc)]"
-                            + (fails ? "" : " passes --policy \(policy.rawValue)") + "\n  \(finding.evidence)")
-                } else {
+                let (finding, observation) = await campaign.check(sequence)
+                guard let finding else {
                     print("\(path): not reproduced")
+                    continue
+                }
+                let definition = Reproducer.caseDefinition(
+                    sequence: sequence, finding: finding, observation: observation,
+                    context: .init(seed: 0, run: 0, url: campaign.options.url.description, replayedFrom: path))
+                let verdict = await campaign.playAsCase(definition)
+                var item = Campaign.Recorded(finding: finding, sequence: sequence, run: 0, caseVerdict: verdict)
+                do {
+                    item.file = try Reproducer.write(
+                        definition, finding: finding, to: URL(fileURLWithPath: findings))
+                } catch {
+                    item.writeError = "\(error)"
+                }
+                let fails = !policy.passes(item.verdicts.behavior, item.verdicts.behaviorClose)
+                if fails || item.writeError != nil { any = true }
+                print(
+                    "\(path): REPRODUCED \(finding.key) [\(item.severity.rawValue), RFC 6455 §\(finding.rfc)]"
+                        + (fails ? "" : " passes --policy \(policy.rawValue)") + "\n  \(finding.evidence)")
+                print("  replayed as a case: \(verdict)")
+                if let file = item.file { print("  reproducer: \(file.path)") }
+                if let error = item.writeError {
+                    FileHandle.standardError.write(
+                        Data("gauntlet: error: the reproducer of \(finding.key) could not be written: \(error)\n".utf8))
                 }
             } catch {
                 print("\(path): \(error)")

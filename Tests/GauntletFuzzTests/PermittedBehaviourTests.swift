@@ -62,6 +62,23 @@ import Testing
             report.findings.first { $0.finding.kind == .lazyUTF8 }, "not found in \(report.stats.execs) runs")
         #expect(found.finding.severity == .nonStrict)
         #expect(found.severity == .nonStrict, "replayed as \(String(describing: found.caseVerdict))")
+        // `gauntlet fuzz --policy`: a NON-STRICT finding fails only the strict rule.
+        let verdicts = found.verdicts
+        #expect(!Policy.strict.passes(verdicts.behavior, verdicts.behaviorClose))
+        #expect(Policy.standard.passes(verdicts.behavior, verdicts.behaviorClose))
+        #expect(Policy.lenient.passes(verdicts.behavior, verdicts.behaviorClose))
+    }
+
+    @Test func aReproducerThatCannotBeWrittenIsAnError() async throws {
+        let server = try await FaultyEchoServer.start(faults: .wrongPongPayload, group: Self.group)
+        defer { Task { await server.stop() } }
+        var options = try campaign(server, runs: 2000, seed: 63, stopAt: [.wrongPong]).options
+        // A directory below a regular file cannot be created.
+        options.findingsDirectory = URL(fileURLWithPath: "/dev/null/findings")
+        let report = await Campaign(options: options, group: Self.group).run()
+        let found = try #require(report.findings.first, "not found in \(report.stats.execs) runs")
+        #expect(found.file == nil)
+        #expect(found.writeError != nil)
     }
 
     @Test func aViolationSentJustBeforeATCPDropIsFound() async throws {
