@@ -31,6 +31,14 @@ public struct Reference: Hashable, Sendable {
     /// NON-STRICT, 6.4.x) never gets to fail on it.
     public var lazyUTF8Excused = false
 
+    /// A frame this large is beyond any size limit a server may set (§10.4: the RFC sets none,
+    /// and asks implementations to impose their own); the fuzzer's real payloads stay far below.
+    public static let oversizedFrame: UInt64 = 1 << 20
+
+    /// For `.incomplete`: the stream ends inside a frame that declares more than
+    /// `oversizedFrame` octets, which a server may refuse by failing the connection.
+    public var endsInOversizedFrame = false
+
     public struct ExpectedMessage: Hashable, Sendable {
         public var opcode: UInt8
         public var payload: [UInt8]
@@ -50,7 +58,9 @@ public struct Reference: Hashable, Sendable {
         while true {
             do {
                 guard let event = try reader.next() else {
-                    return Reference(messages: messages, pings: pings, terminal: .incomplete)
+                    var reference = Reference(messages: messages, pings: pings, terminal: .incomplete)
+                    reference.endsInOversizedFrame = (unfinishedFrameLength(stream) ?? 0) > oversizedFrame
+                    return reference
                 }
                 switch event {
                 case .message(let op, let payload):
@@ -80,6 +90,29 @@ public struct Reference: Hashable, Sendable {
                 return reference
             }
         }
+    }
+
+    /// The declared payload length of the frame `stream` ends inside (headers read without any
+    /// validation), or `nil` when it ends on a frame boundary or inside a header.
+    static func unfinishedFrameLength(_ stream: [UInt8]) -> UInt64? {
+        var start = 0
+        while start < stream.count {
+            guard start + 2 <= stream.count else { return nil }
+            let length7 = stream[start + 1] & 0x7F
+            var header = 2
+            var length = UInt64(length7)
+            if length7 >= 126 {
+                let width = length7 == 126 ? 2 : 8
+                guard start + 2 + width <= stream.count else { return nil }
+                length = stream[(start + 2)..<(start + 2 + width)].reduce(0) { $0 << 8 | UInt64($1) }
+                header += width
+            }
+            if stream[start + 1] & 0x80 != 0 { header += 4 }
+            let (end, overflow) = UInt64(start + header).addingReportingOverflow(length)
+            if overflow || end > UInt64(stream.count) { return length }
+            start = Int(end)
+        }
+        return nil
     }
 
     /// Whether a reader that does not validate UTF-8 delivers more than `delivered` messages from
@@ -292,7 +325,13 @@ public enum Oracle {
             }
             if let code = closeCode {
                 let c = code ?? 1000
-                if [1002, 1007, 1011].contains(c) && !(isClose && ourCode == c) && ref.pendingViolation == nil {
+                // Codes registered after RFC 6455 (1012–1014) fall in the range §7.4.2 reserves for
+                // future definitions; a receiver that treats them as a protocol error (as
+                // Autobahn demands, Cases/DIVERGENCES.md) breaks no sentence of the RFC.
+                let unknownToTheRFC = isClose && c == 1002 && (1012...1014).contains(ourCode ?? 0)
+                if [1002, 1007, 1011].contains(c) && !(isClose && ourCode == c) && ref.pendingViolation == nil
+                    && !unknownToTheRFC
+                {
                     return Finding(
                         kind: .rejectedValid, detail: "close \(c)",
                         evidence: "the input is valid, yet the server failed the connection with close \(c)"
@@ -469,6 +508,9 @@ public enum Oracle {
         // Closing TCP is a way to fail the connection (§7.1.7 lets an endpoint omit the close).
         if case .fail = ref.terminal { return nil }
         if ref.terminal == .undecided || ref.pendingViolation != nil { return nil }
+        // Refusing a frame beyond its size limit is the server's right (§10.4), and closing TCP
+        // is a way to fail the connection; echoes still queued may be lost with it.
+        if ref.endsInOversizedFrame { return nil }
         if case .incomplete = ref.terminal, obs.messages.count >= ref.messages.count { return nil }
         return Finding(
             kind: .rejectedValid, detail: "dropped TCP",

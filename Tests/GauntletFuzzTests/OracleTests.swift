@@ -113,3 +113,42 @@ import WebSocketWire
             Finding.severity(of: Verdicts(behavior: .informational, behaviorClose: .informational)) == .informational)
     }
 }
+
+/// Refusals the RFC leaves to the server.
+@Suite struct OracleRefusalTests {
+    func observation(_ events: [Observation.ServerEvent], end: Observation.End) -> Observation {
+        var obs = Observation()
+        obs.handshakeStatus = 101
+        obs.events = events
+        obs.end = end
+        return obs
+    }
+
+    @Test func aCodeRegisteredAfterTheRFCMayBeAnsweredAsAProtocolError() throws {
+        for code: UInt16 in [1012, 1013, 1014] {
+            let ref = Reference.compute(
+                stream: FuzzFrame(opcode: 8, payload: .close(code: code, reason: [])).wireBytes())
+            #expect(Oracle.judge(ref, observation([.close(code: 1002)], end: .serverClosed), timeoutMs: 300) == nil)
+        }
+        // A code RFC 6455 defines is no protocol error.
+        let defined = Reference.compute(
+            stream: FuzzFrame(opcode: 8, payload: .close(code: 1011, reason: [])).wireBytes())
+        let finding = try #require(
+            Oracle.judge(defined, observation([.close(code: 1002)], end: .serverClosed), timeoutMs: 300))
+        #expect(finding.kind == .rejectedValid && finding.severity == .failed)
+    }
+
+    @Test func closingTCPAtAFrameBeyondAnyLimitIsNoFinding() throws {
+        let echo = FuzzFrame(opcode: 2, payload: .bytes([1, 2]))
+        let huge = FuzzFrame(opcode: 2, declaredLength: UInt64(Int64.max), payload: .bytes([3]))
+        let ref = Reference.compute(stream: NetworkExecutor.stream(for: FrameSequence(frames: [echo, huge])))
+        #expect(ref.terminal == .incomplete && ref.endsInOversizedFrame)
+        #expect(Oracle.abruptOnValid(ref, observation([], end: .serverClosed)) == nil)
+        // A frame of ordinary size that the server drops on while echoes are due is a finding.
+        let small = FuzzFrame(opcode: 2, declaredLength: 1000, payload: .bytes([3]))
+        let due = Reference.compute(stream: NetworkExecutor.stream(for: FrameSequence(frames: [echo, small])))
+        #expect(!due.endsInOversizedFrame)
+        let finding = try #require(Oracle.abruptOnValid(due, observation([], end: .serverClosed)))
+        #expect(finding.kind == .rejectedValid)
+    }
+}
