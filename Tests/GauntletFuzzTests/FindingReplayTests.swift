@@ -49,9 +49,14 @@ import Testing
             let judgement = Judge.judge(definition, await target.play(definition, on: Self.group))
             let replayed = Verdicts(behavior: judgement.behavior, behaviorClose: judgement.behaviorClose)
             #expect(replayed == carried, "\(found.finding.key): found \(carried), replayed \(replayed)")
+            // A case that did not reproduce the finding (OK / OK: a hang by a few milliseconds on
+            // a loaded machine, a race the RFC allows) cannot rate it; one that did, rates it as
+            // the oracle did, and the finding's severity is that rating either way.
+            let rated = Finding.severity(of: carried)
             #expect(
-                Finding.severity(of: carried) == found.finding.severity,
+                rated == .ok || rated == found.finding.severity,
                 "\(found.finding.key): the oracle rates it \(found.finding.severity.rawValue), its case \(carried)")
+            #expect(found.severity == found.finding.severity)
         }
     }
 }
