@@ -29,10 +29,14 @@ public indirect enum Action: Hashable, Sendable, Codable {
     case wirelog(WirelogAction)
     /// Grow a fragmented message, paced by pings, until the peer closes (14.x).
     case grow(GrowAction)
+    /// Start the case's compressed round trips (`compression`, 12.x/13.x): each message goes out
+    /// compressed once the previous echo came back identical. Without permessage-deflate agreed
+    /// the tester closes with 1000 at once instead.
+    case compressedRoundTrips
 
     private enum Key: String, CodingKey {
         case frame, message, close, streamHeader, streamData, streamEnd, raw, after, expectTimeout, killAfter,
-            closeAfter, wirelog, grow
+            closeAfter, wirelog, grow, compressedRoundTrips
     }
 
     private struct AnyKey: CodingKey {
@@ -68,6 +72,7 @@ public indirect enum Action: Hashable, Sendable, Codable {
         case .closeAfter: self = .closeAfter(try container.decode(Double.self, forKey: key))
         case .wirelog: self = .wirelog(try container.decode(WirelogAction.self, forKey: key))
         case .grow: self = .grow(try container.decode(GrowAction.self, forKey: key))
+        case .compressedRoundTrips: self = .compressedRoundTrips
         }
     }
 
@@ -87,6 +92,7 @@ public indirect enum Action: Hashable, Sendable, Codable {
         case .closeAfter(let value): try container.encode(value, forKey: .closeAfter)
         case .wirelog(let value): try container.encode(value, forKey: .wirelog)
         case .grow(let value): try container.encode(value, forKey: .grow)
+        case .compressedRoundTrips: try container.encode([String: Int](), forKey: .compressedRoundTrips)
         }
     }
 }
@@ -246,18 +252,24 @@ public struct MessageAction: Hashable, Sendable, Codable {
     /// The tester's own auto-fragmentation setting for this message (10.1.1).
     public var autoFragmentSize: Int?
     public var sync: Bool
+    /// Compress the message with the agreed permessage-deflate parameters (RSV1 on its first
+    /// frame; `fragmentSize` then cuts the compressed octets). Without the extension agreed it
+    /// goes out uncompressed.
+    public var compress: Bool
 
     public init(
-        opcode: UInt8, payload: Payload, fragmentSize: Int? = nil, autoFragmentSize: Int? = nil, sync: Bool = false
+        opcode: UInt8, payload: Payload, fragmentSize: Int? = nil, autoFragmentSize: Int? = nil, sync: Bool = false,
+        compress: Bool = false
     ) {
         self.opcode = opcode
         self.payload = payload
         self.fragmentSize = fragmentSize
         self.autoFragmentSize = autoFragmentSize
         self.sync = sync
+        self.compress = compress
     }
 
-    private enum CodingKeys: String, CodingKey { case opcode, payload, fragmentSize, autoFragmentSize, sync }
+    private enum CodingKeys: String, CodingKey { case opcode, payload, fragmentSize, autoFragmentSize, sync, compress }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -266,6 +278,7 @@ public struct MessageAction: Hashable, Sendable, Codable {
         fragmentSize = try c.decodeIfPresent(Int.self, forKey: .fragmentSize)
         autoFragmentSize = try c.decodeIfPresent(Int.self, forKey: .autoFragmentSize)
         sync = try c.decodeIfPresent(Bool.self, forKey: .sync) ?? false
+        compress = try c.decodeIfPresent(Bool.self, forKey: .compress) ?? false
     }
 }
 

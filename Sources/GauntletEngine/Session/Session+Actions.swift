@@ -74,12 +74,15 @@ extension Session {
             log.switchLog(enabled: switchAction.enabled, record: switchAction.record)
         case .grow(let spec):
             startGrowing(spec)
+        case .compressedRoundTrips:
+            startCompressedRoundTrips()
         }
     }
 
     /// A whole message through the stateful path: nothing happens unless OPEN.
     func sendMessage(_ message: MessageAction) {
         guard state == .open else { return }
+        if message.compress, sendCompressedMessage(message) { return }
         let fragmentSize = message.fragmentSize ?? message.autoFragmentSize.flatMap { $0 > 0 ? $0 : nil }
         guard let size = fragmentSize, size > 0, message.payload.count > size else {
             sendFrame(opcode: message.opcode, payload: message.payload, sync: message.sync)

@@ -40,7 +40,7 @@ public enum ResultBuilder {
                 behaviorReason: words.behaviorReason, closeReason: words.closeReason,
                 peerViolations: record.peerViolations, measurements: record.measurements,
                 error: record.unreachable.map { record.connectionError ?? $0.description }
-                    ?? (record.wasOpen || definition.judge.mode == .handshake
+                    ?? (record.wasOpen || definition.judge.mode == .handshake || judgement.isRefusalJudged
                         ? nil : (record.connectionError ?? "the connection never opened")),
                 unreachable: record.unreachable, timingDependent: definition.timingDependent))
     }
@@ -66,6 +66,14 @@ public enum ExpectationText {
         case .resource:
             for alternative in definition.expect {
                 parts.append("\(alternative.verdict): \(EventWords.expected(alternative.events)), or a refusal.")
+            }
+        case .compression:
+            if let spec = definition.compression {
+                let unit = spec.type == .text ? "characters" : "octets"
+                parts.append(
+                    "With permessage-deflate agreed, each of \(spec.count) compressed \(spec.type.rawValue) messages "
+                        + "of \(spec.messageSize) \(unit) is echoed with the same type and octets; without it the "
+                        + "case is UNIMPLEMENTED.")
             }
         case .limits:
             if let limits = definition.limits {
