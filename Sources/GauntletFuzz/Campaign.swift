@@ -52,6 +52,32 @@ public final class Campaign: @unchecked Sendable {
         /// (through `Session`, exactly as `gauntlet test --case-file` plays it); `nil` when no
         /// reproducer was written.
         public var caseVerdict: Verdicts?
+        /// Why the reproducer could not be written, when it could not: an error, never a
+        /// finding reported as saved.
+        public var writeError: String?
+
+        /// The verdicts a pass rule judges: the case verdicts of the reproducer's replay; the
+        /// oracle's own severity when there was no replay, or when the replay passed (the case
+        /// did not reproduce the finding, so it cannot clear it).
+        public var verdicts: Verdicts {
+            guard let caseVerdict, Finding.severity(of: caseVerdict) != .ok else { return finding.verdicts }
+            return caseVerdict
+        }
+
+        /// The finding's severity as `verdicts` gives it.
+        public var severity: Behavior { Finding.severity(of: verdicts) }
+
+        public init(
+            finding: Finding, sequence: FrameSequence, run: Int, file: URL? = nil, caseVerdict: Verdicts? = nil,
+            writeError: String? = nil
+        ) {
+            self.finding = finding
+            self.sequence = sequence
+            self.run = run
+            self.file = file
+            self.caseVerdict = caseVerdict
+            self.writeError = writeError
+        }
     }
 
     public struct Report: Sendable {
@@ -276,16 +302,24 @@ public final class Campaign: @unchecked Sendable {
         }
         var file: URL?
         var verdict: Verdicts?
+        var writeError: String?
         if let directory = options.findingsDirectory {
             let definition = Reproducer.caseDefinition(
                 sequence: best, finding: bestFinding, observation: bestObservation,
                 context: .init(
                     seed: options.seed, run: run, url: options.url.description,
                     minimizedFrom: best == sequence ? nil : sequence.frames.count))
-            file = try? Reproducer.write(definition, finding: bestFinding, to: directory)
+            do {
+                file = try Reproducer.write(definition, finding: bestFinding, to: directory)
+            } catch {
+                writeError = "\(error)"
+            }
             verdict = await playAsCase(definition)
         }
-        recorded.append(Recorded(finding: bestFinding, sequence: best, run: run, file: file, caseVerdict: verdict))
+        recorded.append(
+            Recorded(
+                finding: bestFinding, sequence: best, run: run, file: file, caseVerdict: verdict, writeError: writeError
+            ))
     }
 
     /// Plays a reproducer the way `gauntlet test --case-file` does (the tester's `Session` on
