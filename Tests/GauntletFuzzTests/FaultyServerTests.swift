@@ -20,7 +20,7 @@ import Testing
         options.seed = seed
         options.runs = runs
         options.jobs = 8
-        options.timeoutMs = 300
+        options.timeoutMs = 1000
         options.restartWait = 5
         options.minimizeBudget = 60
         options.findingsDirectory = findings
