@@ -23,8 +23,13 @@ public final class Campaign: @unchecked Sendable {
         public var minimize = true
         public var minimizeBudget = 150
         /// How long to wait for a crashed server to come back (a supervised server restarts);
-        /// 0 ends the campaign at the first crash.
+        /// 0 ends the campaign at the first crash unless `supervisor` restarts it (10 s then).
         public var restartWait: Double = 0
+        /// The server's supervisor, when the campaign started it (`--exec`) or a test owns it:
+        /// its deaths are the crash signal, instead of a health probe after a dropped connection.
+        public var supervisor: (any SupervisedServer)?
+        /// How long a dropped connection waits for the supervisor to report the death behind it.
+        public var deathGrace: Double = 0.5
         /// Stop after this many distinct findings.
         public var maxFindings: Int?
         /// Stop at the first finding of one of these kinds.
@@ -52,6 +57,23 @@ public final class Campaign: @unchecked Sendable {
         /// (through `Session`, exactly as `gauntlet test --case-file` plays it); `nil` when no
         /// reproducer was written.
         public var caseVerdict: Verdicts?
+        /// `false` for a crash no single input was confirmed to cause: `suspects` then holds every
+        /// input that was in flight, each written to `suspectFiles`.
+        public var attributed = true
+        public var suspects: [FrameSequence] = []
+        public var suspectFiles: [URL] = []
+        /// For a crash of a supervised server: how it died and what it wrote last.
+        public var death: ServerDeath?
+
+        public init(
+            finding: Finding, sequence: FrameSequence, run: Int, file: URL? = nil, caseVerdict: Verdicts? = nil
+        ) {
+            self.finding = finding
+            self.sequence = sequence
+            self.run = run
+            self.file = file
+            self.caseVerdict = caseVerdict
+        }
     }
 
     public struct Report: Sendable {
@@ -69,6 +91,24 @@ public final class Campaign: @unchecked Sendable {
     private var findingKeys: Set<String> = []
     private var recorded: [Recorded] = []
     private var stats = Stats()
+    /// Deaths of the supervised server already accounted for (attributed, or caused by our own
+    /// replays and minimization).
+    private var handledDeaths = 0
+
+    /// A result the campaign has processed or still holds, for crash attribution.
+    struct Played {
+        var index: Int
+        var sequence: FrameSequence
+        var observation: Observation
+    }
+
+    /// What processing one result leads to.
+    enum Step {
+        case next
+        /// The server died: attribute the crash among the inputs in flight.
+        case died
+        case stop(String)
+    }
 
     public init(options: Options, group: EventLoopGroup) {
         self.options = options
@@ -91,7 +131,6 @@ public final class Campaign: @unchecked Sendable {
         var generated = 0
         var processed = 0
         var stoppedBecause: String?
-        var recheckUntil = -1
         let executor = self.executor
         func limitReached() -> Bool {
             if shouldStop() || stoppedBecause != nil { return true }
@@ -101,8 +140,11 @@ public final class Campaign: @unchecked Sendable {
             return recorded.contains { options.stopAtKinds.contains($0.finding.kind) }
         }
         progress(stats)
+        handledDeaths = options.supervisor?.deaths ?? 0
         let (results, sink) = AsyncStream<(Int, FrameSequence, Reference, Observation)>.makeStream()
         var iterator = results.makeAsyncIterator()
+        // The last results processed: inputs that may have been in flight when the server died.
+        var recent: [Played] = []
         do {
             var inFlight = 0
             var buffered: [Int: (FrameSequence, Reference, Observation)] = [:]
@@ -127,19 +169,46 @@ public final class Campaign: @unchecked Sendable {
                     let runNumber = processed
                     stats.execs += 1
                     stats.connections += 1
-                    if stoppedBecause == nil {
-                        if let why = await process(
-                            sequence, reference, observation, run: runNumber, recheck: runNumber <= recheckUntil)
-                        {
-                            if why.isEmpty {
-                                recheckUntil = generated
-                            } else {
-                                stoppedBecause = why
-                            }
-                        }
-                    }
                     processed += 1
-                    corpusAfter.append(corpus.count)
+                    let played = Played(index: runNumber, sequence: sequence, observation: observation)
+                    guard stoppedBecause == nil else {
+                        corpusAfter.append(corpus.count)
+                        continue
+                    }
+                    switch await process(sequence, reference, observation, run: runNumber) {
+                    case .next:
+                        corpusAfter.append(corpus.count)
+                    case .stop(let why):
+                        stoppedBecause = why
+                        corpusAfter.append(corpus.count)
+                    case .died:
+                        corpusAfter.append(corpus.count)
+                        // Everything still in flight was in flight when the server died: collect
+                        // it, then replay the suspects one at a time.
+                        while inFlight > 0, let (i, s, r, o) = await iterator.next() {
+                            inFlight -= 1
+                            buffered[i] = (s, r, o)
+                        }
+                        var later: [Played] = []
+                        for i in buffered.keys.sorted() {
+                            let (s, _, o) = buffered[i]!
+                            later.append(Played(index: i, sequence: s, observation: o))
+                            stats.execs += 1
+                            stats.connections += 1
+                            processed += 1
+                            corpusAfter.append(corpus.count)
+                        }
+                        buffered.removeAll()
+                        if let why = await attributeCrash(
+                            candidates: recent + [played] + later, detectedAt: played, run: runNumber)
+                        {
+                            stoppedBecause = why
+                        }
+                        recent.removeAll()
+                        continue
+                    }
+                    recent.append(played)
+                    if recent.count > options.jobs { recent.removeFirst(recent.count - options.jobs) }
                 }
                 stats.elapsed = Date().timeIntervalSince(start)
                 stats.corpus = corpus.count
@@ -153,38 +222,37 @@ public final class Campaign: @unchecked Sendable {
         return Report(stats: stats, findings: recorded, stoppedBecause: stoppedBecause)
     }
 
-    /// Judges one result. Returns nil to go on, "" after a crash the server recovered from
-    /// (the inputs in flight are then rechecked one by one), or why the campaign must stop.
+    /// Judges one result, or says the server died under it (or under an input beside it).
     private func process(
-        _ sequence: FrameSequence, _ reference: Reference, _ observation: Observation, run: Int, recheck: Bool
-    ) async -> String? {
-        var outcome: String?
-        if observation.endedAbruptly {
+        _ sequence: FrameSequence, _ reference: Reference, _ observation: Observation, run: Int
+    ) async -> Step {
+        if let supervisor = options.supervisor {
+            if supervisor.deaths > handledDeaths { return .died }
+            if observation.endedAbruptly {
+                let finding = Oracle.abruptOnValid(reference, observation)
+                // A dropped connection is the server's right after a violation; only when it
+                // would be a finding (or nothing connected) is the death report waited for.
+                if finding != nil || observation.end == .connectFailed {
+                    if await supervisor.waitForDeath(after: handledDeaths, timeout: options.deathGrace) {
+                        return .died
+                    }
+                    if observation.end == .connectFailed {
+                        guard await waitForServer() else { return .stop("the server stopped accepting connections") }
+                        return .next
+                    }
+                }
+                if let finding { await record(finding, sequence: sequence, observation: observation, run: run) }
+            } else if let finding = Oracle.judge(reference, observation, timeoutMs: options.timeoutMs) {
+                await record(finding, sequence: sequence, observation: observation, run: run)
+            }
+        } else if observation.endedAbruptly {
             let health = await executor.healthCheck()
             stats.connections += 2
             if !health.healthy {
-                if options.restartWait > 0, await waitForServer() {
-                    let (finding, again) = await check(sequence)
-                    if let finding, finding.kind == .crash {
-                        await record(finding, sequence: sequence, observation: again, run: run)
-                        if !(await waitForServer()) { return "the server crashed and did not come back" }
-                    }
-                    outcome = ""
-                } else {
-                    var finding = Oracle.crash(reference, observation, health: health.detail)
-                    if options.jobs > 1 {
-                        finding.evidence +=
-                            "; \(options.jobs) inputs were in flight and the server did not come back, so this "
-                            + "attribution is unconfirmed"
-                    }
-                    await record(finding, sequence: sequence, observation: observation, run: run, minimize: false)
-                    return "the server crashed and did not come back (\(health.detail))"
-                }
-            } else if recheck {
-                // In flight while the server crashed and restarted: replay alone.
-                let (finding, again) = await check(sequence)
-                if let finding { await record(finding, sequence: sequence, observation: again, run: run) }
-            } else if let finding = Oracle.abruptOnValid(reference, observation) {
+                lastHealth = health.detail
+                return .died
+            }
+            if let finding = Oracle.abruptOnValid(reference, observation) {
                 await record(finding, sequence: sequence, observation: observation, run: run)
             }
         } else if let finding = Oracle.judge(reference, observation, timeoutMs: options.timeoutMs) {
@@ -195,7 +263,114 @@ public final class Campaign: @unchecked Sendable {
             signatures.insert(signature)
             addToCorpus(sequence, signature: signature)
         }
-        return outcome
+        return .next
+    }
+
+    /// The failed health check behind the last unsupervised `.died`.
+    private var lastHealth = ""
+
+    /// Whether a crashed server comes back: it is supervised, or the campaign waits for it.
+    var canRestart: Bool { options.supervisor != nil || options.restartWait > 0 }
+
+    /// Finds which of `candidates` (in index order) killed the server: each input that reached
+    /// the server is replayed alone against a fresh server, dropped connections first; the first
+    /// that crashes it again is minimized and recorded. When none does, or the server does not
+    /// come back, the crash is recorded unattributed with every suspect written. Returns why the
+    /// campaign must stop, if it must.
+    private func attributeCrash(candidates: [Played], detectedAt: Played, run: Int) async -> String? {
+        let reached = candidates.filter { $0.observation.end != .connectFailed }
+        let dropped = reached.filter { $0.observation.endedAbruptly }
+        var suspects = dropped
+        if suspects.isEmpty, let last = reached.last { suspects = [last] }
+        let how = options.supervisor?.lastDeath()?.status ?? "the health check failed: \(lastHealth)"
+
+        guard canRestart, await waitForServer() else {
+            let why = "the server crashed and did not come back (\(how))"
+            if suspects.count == 1, let only = suspects.first {
+                // One input in flight (`--jobs 1`): the attribution is exact, if unconfirmed.
+                let reference = Reference.compute(stream: NetworkExecutor.stream(for: only.sequence))
+                await record(
+                    crashFinding(reference, only.observation, how: how), sequence: only.sequence,
+                    observation: only.observation, run: only.index, minimize: false)
+            } else {
+                await recordUnattributed(suspects, how: how, run: run, confirmed: false)
+            }
+            return why
+        }
+        handledDeaths = options.supervisor?.deaths ?? 0
+        let order = dropped + reached.filter { !$0.observation.endedAbruptly }
+        for suspect in order {
+            let (finding, observation) = await check(suspect.sequence)
+            guard let finding, finding.kind == .crash else { continue }
+            await record(finding, sequence: suspect.sequence, observation: observation, run: suspect.index)
+            guard await waitForServer() else { return "the server crashed and did not come back" }
+            handledDeaths = options.supervisor?.deaths ?? 0
+            return nil
+        }
+        await recordUnattributed(suspects, how: how, run: run, confirmed: true)
+        guard await waitForServer() else { return "the server crashed and did not come back" }
+        handledDeaths = options.supervisor?.deaths ?? 0
+        return nil
+    }
+
+    /// The crash finding for a supervised death or a failed health check.
+    func crashFinding(_ reference: Reference, _ observation: Observation, how: String) -> Finding {
+        guard let death = options.supervisor?.lastDeath() else {
+            return Oracle.crash(reference, observation, health: how)
+        }
+        return Finding(
+            kind: .crash, detail: "server died",
+            evidence: "the server process died (\(death.status)) while this input was played"
+                + Oracle.received(observation),
+            rfc: "7.1.7")
+    }
+
+    /// A crash no single input was confirmed to cause: reported with every suspect written, never
+    /// as one guessed reproducer.
+    private func recordUnattributed(_ suspects: [Played], how: String, run: Int, confirmed: Bool) async {
+        let finding = Finding(
+            kind: .crash, detail: "unattributed",
+            evidence: "the server died (\(how)) while \(suspects.count) input(s) were in flight; "
+                + (confirmed
+                    ? "none crashed it again when replayed alone"
+                    : "it did not come back, so none could be replayed alone")
+                + "; every one is written as a suspect",
+            rfc: "7.1.7")
+        guard !findingKeys.contains(finding.key) else { return }
+        findingKeys.insert(finding.key)
+        var item = Recorded(finding: finding, sequence: suspects.first?.sequence ?? FrameSequence(frames: []), run: run)
+        item.attributed = false
+        item.suspects = suspects.map(\.sequence)
+        item.death = options.supervisor?.lastDeath()
+        if let directory = options.findingsDirectory {
+            for suspect in suspects {
+                var definition = Reproducer.caseDefinition(
+                    sequence: suspect.sequence, finding: finding, observation: suspect.observation,
+                    context: .init(seed: options.seed, run: suspect.index, url: options.url.description))
+                Self.addNotes(to: &definition, death: item.death, suspects: suspects.count)
+                if let file = try? Reproducer.write(definition, finding: finding, to: directory) {
+                    item.suspectFiles.append(file)
+                }
+            }
+        }
+        recorded.append(item)
+    }
+
+    /// Notes a reproducer gets beyond the finding: the server's last words, and for a suspect
+    /// that it is one of several. Inserted before the sequence note, which stays last.
+    static func addNotes(to definition: inout CaseDefinition, death: ServerDeath?, suspects: Int = 1) {
+        var extra: [String] = []
+        if suspects > 1 {
+            extra.append(
+                "Unattributed: one of \(suspects) inputs in flight when the server died; it may not crash the server alone."
+            )
+        }
+        if let death {
+            extra.append("Server death: \(death.status).")
+            extra.append(
+                "Server output before it died (last \(death.outputTail.utf8.count) octets):\n" + death.outputTail)
+        }
+        definition.notes.insert(contentsOf: extra, at: max(0, definition.notes.count - 1))
     }
 
     // MARK: Inputs
@@ -221,6 +396,26 @@ public final class Campaign: @unchecked Sendable {
     /// The full oracle, crash included, for one sequence run alone (minimizer, attribution).
     public func check(_ sequence: FrameSequence) async -> (Finding?, Observation) {
         _ = await waitForServer()
+        if let supervisor = options.supervisor {
+            let before = supervisor.deaths
+            let (reference, observation) = await executor.run(sequence)
+            stats.connections += 1
+            let died: Bool
+            if supervisor.deaths > before {
+                died = true
+            } else if observation.endedAbruptly {
+                died = await supervisor.waitForDeath(after: before, timeout: options.deathGrace)
+            } else {
+                died = false
+            }
+            if died {
+                // Our own replay killed it: not a death for the main loop to attribute.
+                handledDeaths += supervisor.deaths - before
+                return (crashFinding(reference, observation, how: ""), observation)
+            }
+            if observation.endedAbruptly { return (Oracle.abruptOnValid(reference, observation), observation) }
+            return (Oracle.judge(reference, observation, timeoutMs: options.timeoutMs), observation)
+        }
         let (reference, observation) = await executor.run(sequence)
         stats.connections += 1
         if observation.endedAbruptly {
@@ -240,8 +435,12 @@ public final class Campaign: @unchecked Sendable {
         return health.healthy ? nil : health.detail
     }
 
-    /// Polls the health check until the server answers or `restartWait` elapses.
+    /// Polls the health check until the server answers or `restartWait` elapses; a supervised
+    /// server is asked directly.
     func waitForServer() async -> Bool {
+        if let supervisor = options.supervisor {
+            return await supervisor.waitUntilServing(timeout: options.restartWait > 0 ? options.restartWait : 10)
+        }
         let deadline = Date().addingTimeInterval(options.restartWait)
         repeat {
             let health = await executor.healthCheck(attempts: 1)
@@ -260,7 +459,7 @@ public final class Campaign: @unchecked Sendable {
         var best = sequence
         var bestObservation = observation
         var bestFinding = finding
-        if minimize && options.minimize && (finding.kind != .crash || options.restartWait > 0) {
+        if minimize && options.minimize && (finding.kind != .crash || canRestart) {
             let minimizer = Minimizer(budget: options.minimizeBudget) { [self] candidate in
                 await check(candidate).0
             }
@@ -276,16 +475,21 @@ public final class Campaign: @unchecked Sendable {
         }
         var file: URL?
         var verdict: Verdicts?
+        // The death behind the last confirming replay: what the server wrote as it died.
+        let death = bestFinding.kind == .crash ? options.supervisor?.lastDeath() : nil
         if let directory = options.findingsDirectory {
-            let definition = Reproducer.caseDefinition(
+            var definition = Reproducer.caseDefinition(
                 sequence: best, finding: bestFinding, observation: bestObservation,
                 context: .init(
                     seed: options.seed, run: run, url: options.url.description,
                     minimizedFrom: best == sequence ? nil : sequence.frames.count))
+            Self.addNotes(to: &definition, death: death)
             file = try? Reproducer.write(definition, finding: bestFinding, to: directory)
             verdict = await playAsCase(definition)
         }
-        recorded.append(Recorded(finding: bestFinding, sequence: best, run: run, file: file, caseVerdict: verdict))
+        var item = Recorded(finding: bestFinding, sequence: best, run: run, file: file, caseVerdict: verdict)
+        item.death = death
+        recorded.append(item)
     }
 
     /// Plays a reproducer the way `gauntlet test --case-file` does (the tester's `Session` on
@@ -296,8 +500,17 @@ public final class Campaign: @unchecked Sendable {
         guard let target = try? ServerTarget(url: options.url) else {
             return Verdicts(behavior: .failed, behaviorClose: .failed)
         }
+        let before = options.supervisor?.deaths ?? 0
         let record = await target.play(definition, on: group)
         stats.connections += 1
+        if let supervisor = options.supervisor,
+            await supervisor.waitForDeath(after: before, timeout: options.deathGrace / 2)
+        {
+            // A crash reproducer kills the server again; that death is accounted for here, and
+            // the campaign goes on once the server is back.
+            handledDeaths += supervisor.deaths - before
+            _ = await waitForServer()
+        }
         let judgement = Judge.judge(definition, record)
         return Verdicts(behavior: judgement.behavior, behaviorClose: judgement.behaviorClose)
     }

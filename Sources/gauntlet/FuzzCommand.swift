@@ -17,7 +17,12 @@ struct FuzzCommand: AsyncParsableCommand {
             is minimized and written to --findings as a case file that replays with \
             `gauntlet test URL --case-file FILE`. Before the campaign Gauntlet checks that the server \
             completes a handshake and echoes one message; a server that cannot be reached ends the run \
-            with exit 1 and writes no finding. Progress is redrawn on a terminal and printed every \
+            with exit 1 and writes no finding. With --exec Gauntlet starts the server itself, restarts \
+            it whenever it dies, takes the death as the crash signal, replays the inputs that were in \
+            flight one at a time against the restarted server to find the one that kills it, and keeps \
+            the server's last output with the finding. Without --exec, a crash while several inputs \
+            were in flight is reported unattributed with all of them written (--jobs 1 attributes it \
+            exactly). Progress is redrawn on a terminal and printed every \
             10 s otherwise (CI, a pipe). Exit codes: 0 nothing found, 1 findings or unreachable \
             server, 64 usage.
             """)
@@ -49,7 +54,18 @@ struct FuzzCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait for a sequence's responses.")
     var timeout: Int = 1000
 
-    @Option(help: "Seconds to wait for a crashed server to come back (a supervised server); 0 stops at a crash.")
+    @Option(
+        help: ArgumentHelp(
+            "Start the server under test with this command and restart it whenever it dies; {port} is replaced by the port (a free one when no URL is given).",
+            discussion:
+                "The command is exec'ed by /bin/sh -c: one program with its arguments (use `env VAR=value program …` for the environment, a script for more).",
+            valueName: "command"))
+    var exec: String?
+
+    @Option(
+        help:
+            "Seconds to wait for a crashed server to come back (a server restarted by something else); 0 stops at a crash. With --exec: how long a restart may take. (default: 10 with --exec)"
+    )
     var restartWait: Double = 0
 
     @Option(help: "Executions the minimizer may spend per finding.")
@@ -68,13 +84,23 @@ struct FuzzCommand: AsyncParsableCommand {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
         if timeout < 10 { throw ValidationError("--timeout is in milliseconds and must be at least 10") }
+        if let exec, url == nil, !exec.contains("{port}") {
+            throw ValidationError("--exec needs {port} in the command, or a URL saying where the server listens")
+        }
     }
 
     func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: ServerUnderTest
+        var supervisor: ProcessSupervisor?
         do {
-            server = try await ServerUnderTest.start(url, group: group)
+            if let exec {
+                let started = try await Self.supervise(exec, url: url)
+                supervisor = started.0
+                server = try await ServerUnderTest.start(started.1, group: group)
+            } else {
+                server = try await ServerUnderTest.start(url, group: group)
+            }
         } catch let error as TargetURLError {
             throw UsageError("\(error)")
         }
@@ -91,6 +117,7 @@ struct FuzzCommand: AsyncParsableCommand {
         options.minimize = !noMinimize
         options.minimizeBudget = minimizeBudget
         options.restartWait = restartWait
+        options.supervisor = supervisor
         let campaign = Campaign(options: options, group: group)
 
         if let unreachable = await campaign.preflight() {
@@ -98,6 +125,7 @@ struct FuzzCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("gauntlet: error: cannot fuzz \(target): \(unreachable)\n".utf8))
             await server.stop()
+            await supervisor?.stop()
             try? await group.shutdownGracefully()
             throw ExitCode(ExitStatus.failed)
         }
@@ -105,6 +133,7 @@ struct FuzzCommand: AsyncParsableCommand {
         if !replay.isEmpty {
             let found = await replayFiles(campaign)
             await server.stop()
+            await supervisor?.stop()
             try? await group.shutdownGracefully()
             throw ExitCode(found ? ExitStatus.failed : ExitStatus.passed)
         }
@@ -116,6 +145,9 @@ struct FuzzCommand: AsyncParsableCommand {
         let mode = ProgressPrinter.mode(quiet: quiet)
         let interactive = mode == .live
         if !quiet {
+            if let supervisor {
+                print("server: \(supervisor.resolvedCommand) (output in \(supervisor.logDirectory.path))")
+            }
             print(
                 "gauntlet fuzz \(target) seed \(options.seed) jobs \(jobs)"
                     + (options.duration.map { " duration \(Int($0)) s" } ?? "") + (runs.map { " runs \($0)" } ?? ""))
@@ -144,6 +176,16 @@ struct FuzzCommand: AsyncParsableCommand {
         for item in report.findings {
             print("FINDING \(item.finding.key) (run \(item.run), \(item.sequence.frames.count) frame(s))")
             print("  \(item.finding.evidence)")
+            if !item.attributed {
+                print("  unattributed: \(item.suspects.count) input(s) were in flight; each is written as a suspect:")
+                for file in item.suspectFiles { print("    \(file.path)") }
+            }
+            if let death = item.death {
+                print("  server died: \(death.status); its last output:")
+                for line in death.outputTail.split(separator: "\n", omittingEmptySubsequences: false).suffix(20) {
+                    print("    | \(line)")
+                }
+            }
             if let file = item.file {
                 print("  reproducer: \(file.path)")
                 if let verdict = item.caseVerdict {
@@ -157,8 +199,28 @@ struct FuzzCommand: AsyncParsableCommand {
         if let why = report.stoppedBecause { print("stopped early: \(why)") }
         print(report.findings.isEmpty ? "no findings" : "\(report.findings.count) finding(s) in \(findings)")
         await server.stop()
+        await supervisor?.stop()
         try? await group.shutdownGracefully()
         throw ExitCode(report.findings.isEmpty ? ExitStatus.passed : ExitStatus.failed)
+    }
+
+    /// Starts `command` under a supervisor and waits until it serves; the URL is `url` or the
+    /// loopback port the supervisor picked.
+    static func supervise(_ command: String, url: String?) async throws -> (ProcessSupervisor, String) {
+        let given = try url.map { try TargetURL(parsing: $0) }
+        let supervisor = try ProcessSupervisor(
+            command: command, host: given?.host ?? "127.0.0.1", port: given?.port ?? 0)
+        try supervisor.start()
+        guard await supervisor.waitUntilServing(timeout: 30) else {
+            let tail = supervisor.lastDeath()?.outputTail ?? supervisor.currentOutputTail()
+            await supervisor.stop()
+            FileHandle.standardError.write(
+                Data(
+                    ("gauntlet: error: the server command did not accept connections on port \(supervisor.port) "
+                        + "within 30 s: \(supervisor.resolvedCommand)\n" + tail).utf8))
+            throw ExitCode(ExitStatus.failed)
+        }
+        return (supervisor, url ?? "ws://\(supervisor.host):\(supervisor.port)/")
     }
 
     static func line(_ s: Campaign.Stats) -> String {
