@@ -30,6 +30,11 @@ public final class Campaign: @unchecked Sendable {
         public var supervisor: (any SupervisedServer)?
         /// How long a dropped connection waits for the supervisor to report the death behind it.
         public var deathGrace: Double = 0.5
+        /// Shared by the workers of one campaign (`--workers`): the first worker to claim a
+        /// finding's signature in the findings directory records it, the others skip it.
+        public var claimID: String?
+        /// Seconds between looks at the corpus directory for entries other workers added.
+        public var corpusReload: Double = 1
         /// Stop after this many distinct findings.
         public var maxFindings: Int?
         /// Stop at the first finding of one of these kinds.
@@ -43,6 +48,8 @@ public final class Campaign: @unchecked Sendable {
         public var connections = 0
         public var findings = 0
         public var corpus = 0
+        /// Corpus entries another worker added to the shared corpus directory during the run.
+        public var imported = 0
         public var elapsed: Double = 0
         public var execsPerSecond: Double { elapsed > 0 ? Double(execs) / elapsed : 0 }
         public var connectionsPerSecond: Double { elapsed > 0 ? Double(connections) / elapsed : 0 }
@@ -87,6 +94,9 @@ public final class Campaign: @unchecked Sendable {
     let executor: NetworkExecutor
     let group: EventLoopGroup
     private var corpus: [FrameSequence] = []
+    /// File names of the corpus directory's entries already in `corpus`.
+    private var corpusNames: Set<String> = []
+    private var lastCorpusReload = Date()
     private var signatures: Set<String> = []
     private var findingKeys: Set<String> = []
     private var recorded: [Recorded] = []
@@ -149,6 +159,10 @@ public final class Campaign: @unchecked Sendable {
             var inFlight = 0
             var buffered: [Int: (FrameSequence, Reference, Observation)] = [:]
             while true {
+                if options.corpusDirectory != nil, Date().timeIntervalSince(lastCorpusReload) >= options.corpusReload {
+                    stats.imported += importCorpus()
+                    lastCorpusReload = Date()
+                }
                 while inFlight < options.jobs && generated - processed < window && !limitReached() {
                     let index = generated
                     let visible = index >= window ? corpusAfter[index - window] : initialCorpus
@@ -338,6 +352,7 @@ public final class Campaign: @unchecked Sendable {
             rfc: "7.1.7")
         guard !findingKeys.contains(finding.key) else { return }
         findingKeys.insert(finding.key)
+        guard claim(finding.key) else { return }
         var item = Recorded(finding: finding, sequence: suspects.first?.sequence ?? FrameSequence(frames: []), run: run)
         item.attributed = false
         item.suspects = suspects.map(\.sequence)
@@ -352,6 +367,11 @@ public final class Campaign: @unchecked Sendable {
                     item.suspectFiles.append(file)
                 }
             }
+            _ = try? FindingRecord(
+                finding: finding, seed: options.seed, run: run, url: options.url.description,
+                frames: item.sequence.frames.count, reproducer: nil, attributed: false,
+                suspects: item.suspectFiles.map(\.lastPathComponent), serverDeath: item.death
+            ).write(to: directory)
         }
         recorded.append(item)
     }
@@ -456,6 +476,7 @@ public final class Campaign: @unchecked Sendable {
     ) async {
         guard !findingKeys.contains(finding.key) else { return }
         findingKeys.insert(finding.key)
+        guard claim(finding.key) else { return }
         var best = sequence
         var bestObservation = observation
         var bestFinding = finding
@@ -489,6 +510,13 @@ public final class Campaign: @unchecked Sendable {
         }
         var item = Recorded(finding: bestFinding, sequence: best, run: run, file: file, caseVerdict: verdict)
         item.death = death
+        if let directory = options.findingsDirectory {
+            _ = try? FindingRecord(
+                finding: bestFinding, seed: options.seed, run: run, url: options.url.description,
+                frames: best.frames.count, reproducer: file?.lastPathComponent, serverDeath: death,
+                replayedAsCase: verdict?.description
+            ).write(to: directory)
+        }
         recorded.append(item)
     }
 
@@ -517,20 +545,18 @@ public final class Campaign: @unchecked Sendable {
 
     // MARK: Corpus
 
+    /// Whether this campaign records `key`: always alone; among workers, the first to claim it.
+    private func claim(_ key: String) -> Bool {
+        guard let id = options.claimID, let directory = options.findingsDirectory else { return true }
+        return SharedFiles.claim(
+            "\(id)-" + String(Reproducer.fnv(Array(key.utf8)), radix: 16),
+            in: directory.appendingPathComponent(".claims"))
+    }
+
     private func loadCorpus() {
         if let directory = options.corpusDirectory {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-            for name in files.sorted() where name.hasSuffix(".gfz") {
-                if let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
-                    let sequence = FrameSequence(decoding: Array(data)), !sequence.frames.isEmpty
-                {
-                    corpus.append(sequence)
-                }
-            }
-            if let text = try? String(contentsOf: directory.appendingPathComponent("signatures.txt"), encoding: .utf8) {
-                signatures.formUnion(text.split(separator: "\n").map(String.init))
-            }
+            _ = importCorpus()
         }
         if corpus.isEmpty {
             for seed in Generator.seeds { addToCorpus(seed, signature: nil) }
@@ -538,21 +564,40 @@ public final class Campaign: @unchecked Sendable {
         stats.corpus = corpus.count
     }
 
+    /// Adds the corpus directory's entries not seen yet (at start: all of them; later: those
+    /// other workers wrote) and their signatures. Returns how many entries were added.
+    private func importCorpus() -> Int {
+        guard let directory = options.corpusDirectory else { return 0 }
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var added = 0
+        for name in files.sorted() where name.hasSuffix(".gfz") && !corpusNames.contains(name) {
+            // A file another worker is still writing does not decode yet: it is retried later
+            // (entries are written atomically, so this is only a safeguard).
+            if let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
+                let sequence = FrameSequence(decoding: Array(data)), !sequence.frames.isEmpty
+            {
+                corpus.append(sequence)
+                corpusNames.insert(name)
+                added += 1
+            }
+        }
+        if added > 0 || signatures.isEmpty,
+            let text = try? String(contentsOf: directory.appendingPathComponent("signatures.txt"), encoding: .utf8)
+        {
+            signatures.formUnion(text.split(separator: "\n").map(String.init))
+        }
+        return added
+    }
+
     private func addToCorpus(_ sequence: FrameSequence, signature: String?) {
         corpus.append(sequence)
         guard let directory = options.corpusDirectory else { return }
         let bytes = sequence.encoded()
         let name = String(Reproducer.fnv(bytes), radix: 16) + ".gfz"
-        try? Data(bytes).write(to: directory.appendingPathComponent(name))
+        corpusNames.insert(name)
+        try? Data(bytes).write(to: directory.appendingPathComponent(name), options: .atomic)
         if let signature {
-            let url = directory.appendingPathComponent("signatures.txt")
-            if let handle = try? FileHandle(forWritingTo: url) {
-                handle.seekToEndOfFile()
-                handle.write(Data((signature + "\n").utf8))
-                try? handle.close()
-            } else {
-                try? Data((signature + "\n").utf8).write(to: url)
-            }
+            SharedFiles.appendLine(signature, to: directory.appendingPathComponent("signatures.txt"))
         }
     }
 }

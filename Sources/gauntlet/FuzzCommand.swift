@@ -24,7 +24,8 @@ struct FuzzCommand: AsyncParsableCommand {
             were in flight is reported unattributed with all of them written (--jobs 1 attributes it \
             exactly). Progress is redrawn on a terminal and printed every \
             10 s otherwise (CI, a pipe). Exit codes: 0 nothing found, 1 findings or unreachable \
-            server, 64 usage.
+            server, 64 usage. `gauntlet fuzz merge --help`: merging the findings and corpora of \
+            campaigns run apart.
             """)
 
     /// Seconds between progress lines when stderr is not a terminal.
@@ -80,16 +81,32 @@ struct FuzzCommand: AsyncParsableCommand {
     @Flag(help: "Print only the summary.")
     var quiet = false
 
+    @Option(
+        help:
+            "Run this many campaign processes at once, sharing the corpus directory (default with this option: FINDINGS/corpus) and the findings directory; each finding is written by one of them. Seeds are SEED, SEED+1, …; --runs is per worker."
+    )
+    var workers: Int = 1
+
+    /// Set by the parent of `--workers` on each worker: workers claim findings under this id.
+    @Option(help: .hidden)
+    var claimId: String?
+
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
         if timeout < 10 { throw ValidationError("--timeout is in milliseconds and must be at least 10") }
+        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if workers > 1, exec != nil, url != nil {
+            throw ValidationError("with --workers, --exec must pick each worker's port: use {port} and no URL")
+        }
+        if workers > 1, !replay.isEmpty { throw ValidationError("--replay runs in one process; drop --workers") }
         if let exec, url == nil, !exec.contains("{port}") {
             throw ValidationError("--exec needs {port} in the command, or a URL saying where the server listens")
         }
     }
 
     func run() async throws {
+        if workers > 1 { throw ExitCode(try await FuzzWorkers.run(self)) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: ServerUnderTest
         var supervisor: ProcessSupervisor?
@@ -118,6 +135,7 @@ struct FuzzCommand: AsyncParsableCommand {
         options.minimizeBudget = minimizeBudget
         options.restartWait = restartWait
         options.supervisor = supervisor
+        options.claimID = claimId
         let campaign = Campaign(options: options, group: group)
 
         if let unreachable = await campaign.preflight() {
