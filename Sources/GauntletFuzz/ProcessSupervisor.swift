@@ -107,7 +107,16 @@ public final class ProcessSupervisor: SupervisedServer, @unchecked Sendable {
             try? output.close()
             self?.exited(finished, incarnation: n)
         }
-        lock.withLock { process = child }
+        // A restart scheduled just before `stop()` must not leave a server running.
+        let proceed = lock.withLock { () -> Bool in
+            if stopping { return false }
+            process = child
+            return true
+        }
+        guard proceed else {
+            try? output.close()
+            return
+        }
         try child.run()
     }
 
