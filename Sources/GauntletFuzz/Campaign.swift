@@ -213,9 +213,7 @@ public final class Campaign: @unchecked Sendable {
                             corpusAfter.append(corpus.count)
                         }
                         buffered.removeAll()
-                        if let why = await attributeCrash(
-                            candidates: recent + [played] + later, detectedAt: played, run: runNumber)
-                        {
+                        if let why = await attributeCrash(candidates: recent + [played] + later, run: runNumber) {
                             stoppedBecause = why
                         }
                         recent.removeAll()
@@ -229,6 +227,13 @@ public final class Campaign: @unchecked Sendable {
                 stats.findings = recorded.count
                 progress(stats)
             }
+        }
+        // A death the supervisor reported after the last result was processed.
+        if stoppedBecause == nil, let supervisor = options.supervisor, !recent.isEmpty,
+            await supervisor.waitForDeath(
+                after: handledDeaths, timeout: recent.last!.observation.endedAbruptly ? options.deathGrace : 0)
+        {
+            stoppedBecause = await attributeCrash(candidates: recent, run: recent.last!.index)
         }
         stats.elapsed = Date().timeIntervalSince(start)
         stats.corpus = corpus.count
@@ -291,7 +296,7 @@ public final class Campaign: @unchecked Sendable {
     /// that crashes it again is minimized and recorded. When none does, or the server does not
     /// come back, the crash is recorded unattributed with every suspect written. Returns why the
     /// campaign must stop, if it must.
-    private func attributeCrash(candidates: [Played], detectedAt: Played, run: Int) async -> String? {
+    private func attributeCrash(candidates: [Played], run: Int) async -> String? {
         let reached = candidates.filter { $0.observation.end != .connectFailed }
         let dropped = reached.filter { $0.observation.endedAbruptly }
         var suspects = dropped
