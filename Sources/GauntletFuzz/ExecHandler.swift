@@ -79,7 +79,7 @@ final class ExecHandler: ChannelInboundHandler {
             switch output {
             case .write(let bytes):
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
-            case .send(let opcode, let payload):
+            case .send(let opcode, let payload, _):
                 // Only the close reply: the observer policy never pongs.
                 let frame = Frame(opcode: opcode, maskKey: Self.closeMask, payload: payload)
                 context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)

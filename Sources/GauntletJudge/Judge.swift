@@ -102,6 +102,11 @@ public enum Judge {
             j.reasons.append(.limits(finding))
         case .resource:
             judgeResource(definition, record, into: &j)
+        case .compression:
+            let (behavior, finding) = judgeCompression(definition, record)
+            j.behavior = behavior
+            j.outcome = .compression(finding)
+            j.reasons.append(.compression(finding))
         case .handshake:
             break
         }

@@ -55,6 +55,7 @@ public struct Judgement: Hashable, Sendable {
         case resourceClosedWithoutRefusal
         case resourceRefused
         case limits(LimitsFinding)
+        case compression(CompressionFinding)
         // The opening handshake (0.x) and allowed refusals.
         case refusedHandshake
         case closedWithoutHTTPResponse
@@ -94,6 +95,18 @@ public struct Judgement: Hashable, Sendable {
             code: UInt16?, afterMilliseconds: Int, size: Int, type: LimitsSpec.MessageType, matching: Int, count: Int)
     }
 
+    /// 12.x/13.x: what came back for the compressed round trips.
+    public enum CompressionFinding: Hashable, Sendable {
+        /// The peer did not agree to permessage-deflate: UNIMPLEMENTED.
+        case notNegotiated
+        case allEchoed(count: Int)
+        case wrongEcho(CompressionEchoes.Mismatch)
+        /// The peer closed (`code`) or dropped TCP (`nil`) before every echo arrived.
+        case peerEnded(code: UInt16?, afterMilliseconds: Int, matching: Int, count: Int)
+        /// Gauntlet's own timer ended the case first.
+        case timedOut(matching: Int, count: Int)
+    }
+
     /// One fact behind the behaviour verdict.
     public enum Reason: Hashable, Sendable {
         /// Nothing of the peer was observed.
@@ -103,6 +116,7 @@ public struct Judgement: Hashable, Sendable {
         /// No alternative matched: the alternatives the case accepts.
         case expectedAlternatives([EventAlternative])
         case limits(LimitsFinding)
+        case compression(CompressionFinding)
         // 14.x resources.
         case resourceWrongEcho([EventAlternative])
         case resourceTesterDropped

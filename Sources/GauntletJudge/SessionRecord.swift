@@ -45,6 +45,8 @@ public struct SessionRecord: Hashable, Sendable {
     public var remoteCloseReason: String?
     /// 9.x: the echoes of the case's messages (type and length only).
     public var limitsEchoes = LimitsEchoes()
+    /// 12.x/13.x: the negotiated extension and the compressed round trips.
+    public var compression = CompressionEchoes()
     /// Frames the tester itself sent, by opcode.
     public var txFrameCounts: [UInt8: Int] = [:]
     /// Why the connection or handshake failed, when it did (words for people; the judge reads

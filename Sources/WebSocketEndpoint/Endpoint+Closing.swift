@@ -8,7 +8,7 @@ extension Endpoint {
     /// the answer (the closing-handshake timer) and `closedByMe` holds; otherwise it is a reply.
     public mutating func close(payload: [UInt8], initiated: Bool) {
         guard state == .open else { return }
-        outputs.append(.send(.close, ByteBuffer(bytes: payload)))
+        outputs.append(.send(.close, ByteBuffer(bytes: payload), rsv: 0))
         facts.sentClose = payload
         state = .closing
         guard initiated else { return }

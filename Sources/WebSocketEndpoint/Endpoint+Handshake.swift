@@ -52,9 +52,23 @@ extension Endpoint {
     }
 
     private mutating func accept(_ request: HandshakeRequest) {
+        var extensions: [String] = []
+        var agreement: DeflateAgreement?
+        if let deflate = policy.deflate {
+            switch deflate.answer(request.offeredExtensions) {
+            case .accept(let element, let agreed, _):
+                extensions = [element.description]
+                agreement = agreed
+            case .decline:
+                break
+            case .rejectHandshake(let error):
+                failHandshake(.extensionNegotiation(error))
+                return
+            }
+        }
         let response: HandshakeResponse
         do {
-            response = try HandshakeResponse.accepting(request)
+            response = try HandshakeResponse.accepting(request, extensions: extensions)
         } catch {
             failHandshake(.refused(error))
             return
@@ -62,7 +76,7 @@ extension Endpoint {
         let bytes = response.encode()
         outputs.append(.write(bytes))
         outputs.append(.event(.responded(response, head: String(decoding: bytes.readableBytesView, as: UTF8.self))))
-        open()
+        open(deflate: agreement)
     }
 
     private mutating func validate(_ response: HandshakeResponse) {
@@ -81,13 +95,41 @@ extension Endpoint {
             failHandshake(.responseCheck(why))
             return
         }
-        open()
+        switch Self.deflateAgreement(response, answering: request, validating: policy.validateResponse) {
+        case .success(let agreement):
+            open(deflate: agreement)
+        case .failure(let error):
+            failHandshake(.extensionNegotiation(error))
+        }
     }
 
-    private mutating func open() {
+    /// Client role: what the server's permessage-deflate answer means for the request's own
+    /// offers (RFC 7692 §5, §7.1). An observer that does not validate takes any answer it can
+    /// read as agreed, so it can go on reading what the server sends.
+    private static func deflateAgreement(
+        _ response: HandshakeResponse, answering request: HandshakeRequest, validating: Bool
+    ) -> Result<DeflateAgreement?, DeflateNegotiationError> {
+        let answers = ExtensionOffer.parse(response.headers.values("Sec-WebSocket-Extensions"))
+        let offers = request.offeredExtensions.filter(DeflateParameters.isDeflate).compactMap {
+            try? DeflateParameters.parse($0, as: .offer).get()
+        }
+        let result = DeflateClientNegotiation.validate(response: answers, offers: offers)
+        if validating { return result }
+        return .success(try? result.get())
+    }
+
+    private mutating func open(deflate agreement: DeflateAgreement? = nil) {
         state = .open
         wasOpen = true
         cancel(.openingHandshake)
+        if let agreement {
+            deflate = agreement
+            compressor = try? agreement.makeCompressor(as: role, level: policy.deflateLevel)
+            var compressed = MessageReader(
+                configuration: Self.readerConfiguration(role: role, policy: policy, deflate: agreement))
+            compressed.retainsDataPayloads = reader.retainsDataPayloads
+            reader = compressed
+        }
         outputs.append(.event(.opened))
         if handshakeBuffer.readableBytes > 0 {
             reader.append(handshakeBuffer)

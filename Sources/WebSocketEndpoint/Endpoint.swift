@@ -25,6 +25,10 @@ public struct Endpoint {
     public var clock: NIODeadline
     /// Whether the opening handshake completed.
     public internal(set) var wasOpen = false
+    /// permessage-deflate as agreed in the opening handshake; `nil` when it is not in use.
+    public internal(set) var deflate: DeflateAgreement?
+    /// Compresses this endpoint's messages once permessage-deflate is agreed.
+    var compressor: MessageCompressor?
 
     var reader: MessageReader
     var handshakeBuffer = ByteBuffer()
@@ -47,10 +51,21 @@ public struct Endpoint {
         self.role = role
         self.policy = policy
         self.clock = clock
-        self.reader = MessageReader(
-            configuration: .init(
-                peerRole: role.peer, maxFramePayload: policy.maxMessageSize.map(UInt64.init),
-                maxMessageSize: policy.maxMessageSize.map(UInt64.init), validateUTF8: policy.validateUTF8))
+        self.reader = MessageReader(configuration: Self.readerConfiguration(role: role, policy: policy, deflate: nil))
+    }
+
+    /// The rules for reading the peer: the policy's limits, and RSV1 plus inflation once
+    /// permessage-deflate is agreed.
+    static func readerConfiguration(
+        role: Role, policy: EndpointPolicy, deflate: DeflateAgreement?
+    ) -> MessageReader.Configuration {
+        MessageReader.Configuration(
+            peerRole: role.peer, maxFramePayload: policy.maxMessageSize.map(UInt64.init),
+            maxMessageSize: policy.maxMessageSize.map(UInt64.init), validateUTF8: policy.validateUTF8,
+            compression: deflate.map {
+                let peer = $0.sending(as: role.peer)
+                return .init(windowBits: peer.windowBits, noContextTakeover: peer.noContextTakeover)
+            })
     }
 
     // MARK: Inputs
@@ -127,10 +142,23 @@ public struct Endpoint {
     /// Payload length of the most recent message, whether or not it was retained.
     public var lastMessageLength: Int { reader.lastMessageLength }
 
-    /// Sends a message or control frame while open (an echo, a ping); ignored otherwise.
+    /// Sends a message or control frame while open (an echo, a ping); ignored otherwise. With
+    /// permessage-deflate agreed a message goes out compressed (unless the policy says not to).
     public mutating func send(_ opcode: Opcode, _ payload: ByteBuffer) {
         guard state == .open else { return }
-        outputs.append(.send(opcode, payload))
+        if !opcode.isControl, policy.compressMessages, let compressed = compress(payload) {
+            outputs.append(.send(opcode, compressed, rsv: CompressedFraming.compressedBit))
+        } else {
+            outputs.append(.send(opcode, payload, rsv: 0))
+        }
+    }
+
+    /// A message's payload compressed with the agreed parameters (without the trailing
+    /// `00 00 ff ff`), for a driver that frames it itself; `nil` when permessage-deflate is
+    /// not in use. The compressor's window moves on, so every result must be sent, in order.
+    public func compress(_ payload: ByteBuffer) -> ByteBuffer? {
+        guard let compressor else { return nil }
+        return try? compressor.compress(payload)
     }
 
     /// Closes TCP from this side now; what the peer did last is already recorded. `reset`
@@ -145,9 +173,9 @@ public struct Endpoint {
 
     /// Sends a frame whatever the state, without any state change: a peer that is wrong on
     /// purpose (a close echoed verbatim, invalid code included).
-    public mutating func sendUnchecked(_ opcode: Opcode, _ payload: ByteBuffer) {
+    public mutating func sendUnchecked(_ opcode: Opcode, _ payload: ByteBuffer, rsv: UInt8 = 0) {
         guard state != .closed else { return }
-        outputs.append(.send(opcode, payload))
+        outputs.append(.send(opcode, payload, rsv: rsv))
     }
 
     // MARK: Processing

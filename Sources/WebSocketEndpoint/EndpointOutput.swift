@@ -5,9 +5,10 @@ import WebSocketWire
 public enum EndpointOutput {
     /// Octets of the opening handshake (a request or a response) to write as they are.
     case write(ByteBuffer)
-    /// A frame the core decided to send (a pong, a close); the driver masks it when its role
-    /// masks, encodes and writes it.
-    case send(Opcode, ByteBuffer)
+    /// A frame the core decided to send (a pong, a close, a message); the driver masks it when
+    /// its role masks, encodes and writes it, with these RSV bits (RSV1 on a message the core
+    /// compressed for permessage-deflate, otherwise 0).
+    case send(Opcode, ByteBuffer, rsv: UInt8)
     /// Something the peer did or a timer that fired, for the driver to record or act on.
     case event(EndpointEvent)
     /// Close the TCP connection now, in this way.
@@ -60,6 +61,9 @@ public enum HandshakeFailure: Error, CustomStringConvertible {
     case invalidResponse(HandshakeError)
     /// Client role: the policy's extra check on the 101 failed.
     case responseCheck(String)
+    /// Client role: the server's permessage-deflate answer breaks RFC 7692 (§5: the client
+    /// fails the connection). Server role: an offer the policy refuses the handshake for.
+    case extensionNegotiation(DeflateNegotiationError)
 
     public var description: String {
         switch self {
@@ -67,6 +71,7 @@ public enum HandshakeFailure: Error, CustomStringConvertible {
         case .refused(let error): return "client's opening handshake rejected: \(error)"
         case .invalidResponse(let error): return "opening handshake failed: \(error)"
         case .responseCheck(let why): return "opening handshake failed: \(why)"
+        case .extensionNegotiation(let error): return "permessage-deflate negotiation failed: \(error)"
         }
     }
 }

@@ -78,6 +78,18 @@ public struct EndpointPolicy {
     public var validateResponse = true
     /// Client role: extra demands on a 101 beyond RFC 6455's checks; returns why it fails.
     public var responseCheck: ((HandshakeResponse) -> String?)?
+    /// Server role: how permessage-deflate offers are answered (RFC 7692); `nil` never accepts
+    /// one. A client negotiates whatever its request offers: the core validates the answer
+    /// against the request's own `Sec-WebSocket-Extensions`.
+    public var deflate: DeflateAcceptPolicy?
+    /// Whether messages the core sends (`send`) are compressed once permessage-deflate is
+    /// agreed. RFC 7692 lets a sender leave any message uncompressed; compressing every one is
+    /// what exercises the peer's inflater.
+    public var compressMessages = true
+    /// zlib's level for what the core compresses: 1 (fastest) to 9, or -1 for zlib's default (6).
+    /// Any level is valid DEFLATE; a tester or echo that moves gigabytes through zlib (12.x/13.x)
+    /// spends most of its time in the compressor at the default level.
+    public var deflateLevel = -1
 
     public init(
         closeReply: CloseReply, answerPings: Bool = true, onViolation: ViolationResponse,
@@ -104,13 +116,16 @@ public struct EndpointPolicy {
 
     /// A strict RFC 6455 peer: echoes close codes, fails with the violation's code, closes TCP
     /// first as a server, refuses bad requests with the right status, answers a slowloris with 408.
+    /// As a server it accepts the first valid permessage-deflate offer as it stands (RFC 7692).
     public static func reference(maxMessageSize: Int? = nil, httpLimits: HTTPLimits = .default) -> EndpointPolicy {
-        EndpointPolicy(
+        var policy = EndpointPolicy(
             closeReply: .echoCode, onViolation: .failConnection(withReason: false),
             invalidCloseCompletesHandshake: true, closingHandshakeTimeout: .seconds(1),
             serverDropTimeout: .seconds(2), openingHandshakeTimeout: .seconds(8),
             handshakeTimeoutResponse: HandshakeResponse.rejecting(status: 408, reason: "Request Timeout"),
             refusal: .reference(linger: .seconds(2)), httpLimits: httpLimits, maxMessageSize: maxMessageSize)
+        policy.deflate = DeflateAcceptPolicy(rules: [DeflateAcceptPolicy.Rule()])
+        return policy
     }
 
     /// The fuzzer's executor: an observer. It reports violations without failing, answers a
@@ -137,6 +152,7 @@ public struct EndpointPolicy {
             lingerAfterOwnClose: lingerAfterOwnClose, openingHandshakeTimeout: openingHandshakeTimeout,
             refusal: .badRequestOrDrop, responseCheck: responseCheck)
         policy.serverDropOnlyAfterOwnClose = true
+        policy.deflateLevel = 1
         return policy
     }
 }

@@ -21,6 +21,23 @@ public struct MessageReader {
         public var validateUTF8: Bool = true
         /// Whether non-minimal length encodings are violations.
         public var requireMinimalLength = true
+        /// The negotiated permessage-deflate parameters of the peer's direction (RFC 7692), or
+        /// `nil` when the extension is not in use. With it, RSV1 marks the first frame of a
+        /// compressed message; such messages are inflated as they stream in, and UTF-8 and the
+        /// message limit apply to the inflated octets.
+        public var compression: Compression?
+
+        /// How the peer compresses: the window it agreed to and whether it drops it after
+        /// each message.
+        public struct Compression: Hashable, Sendable {
+            public var windowBits: Int
+            public var noContextTakeover: Bool
+
+            public init(windowBits: Int, noContextTakeover: Bool) {
+                self.windowBits = windowBits
+                self.noContextTakeover = noContextTakeover
+            }
+        }
 
         public init(
             peerRole: Role,
@@ -28,8 +45,10 @@ public struct MessageReader {
             maxFramePayload: UInt64? = nil,
             maxMessageSize: UInt64? = nil,
             validateUTF8: Bool = true,
-            requireMinimalLength: Bool = true
+            requireMinimalLength: Bool = true,
+            compression: Compression? = nil
         ) {
+            self.compression = compression
             self.peerRole = peerRole
             self.allowedRSV = allowedRSV
             self.maxFramePayload = maxFramePayload
@@ -93,12 +112,32 @@ public struct MessageReader {
     private var framePayloadStart = 0
     private var utf8 = UTF8Validator()
 
+    /// The inflater of a connection with permessage-deflate; it keeps the peer's window across
+    /// messages unless the peer agreed to drop it. A class shared by copies of the reader, which
+    /// is fine: a reader is read by one owner at a time.
+    private var inflater: MessageDecompressor?
+    /// Why the inflater could not be set up (zlib out of memory); the first compressed message fails.
+    private var inflaterFailure: DeflateError?
+    /// Whether the current data message is compressed (RSV1 on its first frame).
+    private var compressedMessage = false
+    /// For a compressed text message: whether its inflated octets are validated as UTF-8.
+    private var validatingInflatedText = false
+
     public init(configuration: Configuration) {
         self.configuration = configuration
+        if let compression = configuration.compression {
+            do {
+                inflater = try MessageDecompressor(
+                    windowBits: compression.windowBits, noContextTakeover: compression.noContextTakeover,
+                    maxMessageSize: configuration.maxMessageSize.map { Int(clamping: $0) })
+            } catch {
+                inflaterFailure = error
+            }
+        }
         self.decoder = FrameDecoder(
             configuration: FrameDecoder.Configuration(
                 peerRole: configuration.peerRole,
-                allowedRSV: configuration.allowedRSV,
+                allowedRSV: configuration.allowedRSV | (configuration.compression == nil ? 0 : Self.compressedBit),
                 maxFramePayload: configuration.maxFramePayload,
                 requireMinimalLength: configuration.requireMinimalLength
             ),
@@ -143,8 +182,9 @@ public struct MessageReader {
             guard let event else { return nil }
             switch event {
             case .header(let h, let offset):
-                startFrame(h, offset: offset)
+                if let violation = startFrame(h, offset: offset) { throw fail(violation) }
             case .payload(let chunk):
+                if compressedMessage, let violation = inflate(chunk) { throw fail(violation) }
                 if validatingText, let bad = utf8.validate(chunk) {
                     // `messageLength` holds the earlier fragments' payload; this frame's part so
                     // far is what `payloadOffset` advanced since its header.
@@ -174,13 +214,21 @@ public struct MessageReader {
         }
     }
 
+    /// RSV1 as a 3-bit RSV value.
+    static let compressedBit: UInt8 = 4
+
     private mutating func fail(_ violation: ProtocolViolation) -> ProtocolViolation {
         failure = violation
         followUp = nil
         return violation
     }
 
-    private mutating func startFrame(_ h: FrameHeader, offset: Int) {
+    /// Starts a frame; returns a permessage-deflate framing violation, decided by the first octet.
+    private mutating func startFrame(_ h: FrameHeader, offset: Int) -> ProtocolViolation? {
+        if configuration.compression != nil, h.rsv & Self.compressedBit != 0 {
+            if h.opcode.isControl { return ProtocolViolation(.compressedControlFrame(h.opcode), offset: offset) }
+            if h.opcode == .continuation { return ProtocolViolation(.compressedContinuation, offset: offset) }
+        }
         header = h
         framePayload = ByteBuffer()
         payloadOffset = offset + h.encodedSize
@@ -191,11 +239,65 @@ public struct MessageReader {
             message = ByteBuffer()
             messageLength = 0
             utf8.reset()
+            compressedMessage = h.rsv & Self.compressedBit != 0 && configuration.compression != nil
         }
         if !h.opcode.isControl && !h.fin {
             messageIsFragmented = true
         }
-        validatingText = !h.opcode.isControl && messageOpcode == .text && configuration.validateUTF8
+        let text = !h.opcode.isControl && messageOpcode == .text && configuration.validateUTF8
+        validatingText = text && !compressedMessage
+        validatingInflatedText = text && compressedMessage
+        return nil
+    }
+
+    /// Inflates a piece of a compressed message's payload into the message (UTF-8 and the
+    /// message limit apply to what comes out); returns the violation it reveals.
+    private mutating func inflate(_ chunk: ByteBuffer) -> ProtocolViolation? {
+        guard let inflater else {
+            return ProtocolViolation(
+                .invalidCompressedData(inflaterFailure?.description ?? "no inflater"), offset: payloadOffset)
+        }
+        let lastOctet = payloadOffset + chunk.readableBytes - 1
+        var violation: ProtocolViolation?
+        do {
+            try inflater.inflate(chunk) { piece in absorbInflated(piece, at: lastOctet, &violation) }
+        } catch {
+            return violation ?? inflateViolation(error, at: lastOctet)
+        }
+        return violation
+    }
+
+    /// Ends a compressed message: inflates the removed `00 00 ff ff`; returns the violation it reveals.
+    private mutating func finishInflating(at lastOctet: Int) -> ProtocolViolation? {
+        guard let inflater else { return nil }
+        var violation: ProtocolViolation?
+        do {
+            try inflater.finishMessage { piece in absorbInflated(piece, at: lastOctet, &violation) }
+        } catch {
+            return violation ?? inflateViolation(error, at: lastOctet)
+        }
+        return violation
+    }
+
+    private mutating func absorbInflated(
+        _ piece: UnsafeRawBufferPointer, at lastOctet: Int, _ violation: inout ProtocolViolation?
+    ) {
+        guard violation == nil else { return }
+        if validatingInflatedText, let bad = utf8.validate(piece) {
+            violation = ProtocolViolation(.invalidUTF8, offset: lastOctet, messageOffset: messageLength + bad)
+            return
+        }
+        messageLength += piece.count
+        if retainsDataPayloads { message.writeBytes(piece) }
+    }
+
+    private func inflateViolation(_ error: DeflateError, at lastOctet: Int) -> ProtocolViolation {
+        switch error {
+        case .messageTooLarge(let limit):
+            return ProtocolViolation(.messageTooLarge(size: UInt64(limit) + 1, limit: UInt64(limit)), offset: lastOctet)
+        case .invalidData(let reason), .zlibFailure(let reason):
+            return ProtocolViolation(.invalidCompressedData(reason), offset: lastOctet)
+        }
     }
 
     /// Completes the current frame, queuing what it means as `followUp`, and returns it.
@@ -221,6 +323,9 @@ public struct MessageReader {
                 deferredFailure = ProtocolViolation(problem.kind, offset: payloadStart + problem.index)
             }
         default:
+            if compressedMessage {
+                return finishCompressedFrame(frame, lastOctet: lastOctet)
+            }
             messageLength += Int(h.payloadLength)
             if message.readableBytes == 0 {
                 message = payload
@@ -240,6 +345,29 @@ public struct MessageReader {
             message = ByteBuffer()
             messageLength = 0
         }
+        return frame
+    }
+
+    /// A compressed message's frame is complete: at its last frame, inflate the end of the
+    /// message and queue it (UTF-8 must end at a code point boundary, as for any text).
+    private mutating func finishCompressedFrame(_ frame: Frame, lastOctet: Int) -> Frame {
+        guard frame.header.fin, let opcode = messageOpcode else { return frame }
+        messageOpcode = nil
+        messageIsFragmented = false
+        compressedMessage = false
+        if let violation = finishInflating(at: lastOctet) {
+            deferredFailure = violation
+            return frame
+        }
+        if validatingInflatedText && !utf8.isAtCodePointBoundary {
+            deferredFailure = ProtocolViolation(
+                .invalidUTF8, offset: lastOctet, messageOffset: max(0, messageLength - 1))
+            return frame
+        }
+        followUp = .message(opcode, message)
+        lastMessageLength = messageLength
+        message = ByteBuffer()
+        messageLength = 0
         return frame
     }
 }

@@ -44,6 +44,13 @@ public struct ProtocolViolation: Error, Hashable, Sendable, CustomStringConverti
         case invalidCloseCode(UInt16)
         /// A close reason that is not valid UTF-8 (§5.5.1).
         case invalidCloseReason
+        /// With permessage-deflate: RSV1 ("Per-Message Compressed") on a control frame (RFC 7692 §6.1).
+        case compressedControlFrame(Opcode)
+        /// With permessage-deflate: RSV1 on a continuation frame (RFC 7692 §6.1).
+        case compressedContinuation
+        /// With permessage-deflate: a compressed message that does not inflate (zlib's reason),
+        /// or that ends inside a DEFLATE block (RFC 7692 §7.2.2).
+        case invalidCompressedData(String)
     }
 
     public var kind: Kind
@@ -69,7 +76,7 @@ public struct ProtocolViolation: Error, Hashable, Sendable, CustomStringConverti
         self.section = kind.section
         self.closeCode = kind.closeCode
         let position = messageOffset.map { "octet \($0) of the message payload" } ?? "octet \(offset)"
-        self.description = "\(kind.summary) at \(position) (RFC 6455 §\(kind.section))"
+        self.description = "\(kind.summary) at \(position) (\(kind.rfc) §\(kind.section))"
     }
 }
 
@@ -85,14 +92,25 @@ extension ProtocolViolation.Kind {
         case .invalidUTF8: return "8.1"
         case .closePayloadTooShort, .invalidCloseReason: return "5.5.1"
         case .invalidCloseCode: return "7.4.1"
+        case .compressedControlFrame, .compressedContinuation: return "6.1"
+        case .invalidCompressedData: return "7.2.2"
         }
     }
 
-    /// The close status a strict endpoint sends: 1007 for bad UTF-8, 1009 for size limits,
-    /// 1002 for everything else.
+    /// The RFC whose `section` states the rule: RFC 7692 for permessage-deflate's own rules.
+    public var rfc: String {
+        switch self {
+        case .compressedControlFrame, .compressedContinuation, .invalidCompressedData: return "RFC 7692"
+        default: return "RFC 6455"
+        }
+    }
+
+    /// The close status a strict endpoint sends: 1007 for bad UTF-8 and for compressed data that
+    /// does not inflate (RFC 7692 names no code; 1007 is "data not consistent with the type of
+    /// the message", what Autobahn|Python sends), 1009 for size limits, 1002 for everything else.
     public var closeCode: UInt16 {
         switch self {
-        case .invalidUTF8, .invalidCloseReason: return 1007
+        case .invalidUTF8, .invalidCloseReason, .invalidCompressedData: return 1007
         case .frameTooLarge, .messageTooLarge: return 1009
         default: return 1002
         }
@@ -133,6 +151,12 @@ extension ProtocolViolation.Kind {
             return "close code \(code) not allowed on the wire"
         case .invalidCloseReason:
             return "close reason not valid UTF-8"
+        case .compressedControlFrame(let op):
+            return "RSV1 (Per-Message Compressed) set on a \(op) control frame"
+        case .compressedContinuation:
+            return "RSV1 (Per-Message Compressed) set on a continuation frame"
+        case .invalidCompressedData(let reason):
+            return "compressed message is not valid DEFLATE data (\(reason))"
         }
     }
 

@@ -11,13 +11,20 @@ import Testing
         catalog = try Bundled.catalog()
     }
 
-    @Test func hasAll301AutobahnCasesOfCategories1To10() {
-        let autobahn = catalog.cases.filter { Int($0.id.category).map { (1...10).contains($0) } ?? false }
-        #expect(autobahn.count == 301)
+    /// Autobahn's categories (8 and 11 do not exist there; 11.x is Gauntlet's masking family).
+    static let autobahnCategories: Set<Int> = [1, 2, 3, 4, 5, 6, 7, 9, 10, 12, 13]
+
+    @Test func hasAll517AutobahnCases() {
+        let autobahn = catalog.cases.filter {
+            Int($0.id.category).map { Self.autobahnCategories.contains($0) } ?? false
+        }
+        #expect(autobahn.count == 517)
     }
 
     @Test func perCategoryCountsMatchAutobahn() {
-        let expected = ["1": 16, "2": 11, "3": 7, "4": 10, "5": 20, "6": 145, "7": 37, "9": 54, "10": 1]
+        let expected = [
+            "1": 16, "2": 11, "3": 7, "4": 10, "5": 20, "6": 145, "7": 37, "9": 54, "10": 1, "12": 90, "13": 126,
+        ]
         var counts = [String: Int]()
         for definition in catalog.cases where expected[definition.id.category] != nil {
             counts[definition.id.category, default: 0] += 1
@@ -26,11 +33,13 @@ import Testing
     }
 
     @Test func idsAreUniqueAndInNumericOrder() {
-        let ids = catalog.cases.map(\.id).filter { Int($0.category).map { (1...10).contains($0) } ?? false }
+        let ids = catalog.cases.map(\.id).filter {
+            Int($0.category).map { Self.autobahnCategories.contains($0) } ?? false
+        }
         #expect(Set(ids).count == ids.count)
         #expect(ids == ids.sorted())
         #expect(ids.first == "1.1.1")
-        #expect(ids.last == "10.1.1")
+        #expect(ids.last == "13.7.18")
     }
 
     @Test func indexesAreAutobahnRunCaseNumbers() {
@@ -47,6 +56,10 @@ import Testing
         #expect(catalog.index(of: "9.1.1") == 247)
         #expect(catalog.index(of: "9.7.1") == 289)
         #expect(catalog.index(of: "10.1.1") == 301)
+        #expect(catalog.index(of: "12.1.1") == 302)
+        #expect(catalog.index(of: "12.5.18") == 391)
+        #expect(catalog.index(of: "13.1.1") == 392)
+        #expect(catalog.index(of: "13.7.18") == 517)
         #expect(catalog.index(of: "8.1.1") == nil)
     }
 
@@ -103,10 +116,10 @@ import Testing
             counts[definition.id.category, default: 0] += 1
         }
         #expect(counts == expected)
-        #expect(catalog.cases.count == 301 + 69)
+        #expect(catalog.cases.count == 517 + 69)
         // Autobahn's run numbers are untouched: Gauntlet's files load after autobahn/.
-        #expect(catalog.index(of: "10.1.1") == 301)
-        #expect(catalog.index(of: "0.1.1") == 302)
+        #expect(catalog.index(of: "13.7.18") == 517)
+        #expect(catalog.index(of: "0.1.1") == 518)
         #expect(catalog.cases.last?.id == "15.6.1")
     }
 

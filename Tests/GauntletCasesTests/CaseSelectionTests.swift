@@ -69,12 +69,11 @@ import Testing
         }
     }
 
-    /// Autobahn ignores patterns that match nothing; the most common fuzzingclient.json
-    /// excludes 12.* and 13.*, which Gauntlet does not have.
+    /// Autobahn ignores patterns that match nothing (an exclude of 8.*, a category it never had).
     @Test func unmatchedExcludeOrPartialIncludeIsReportedNotThrown() throws {
-        let excluded = try CaseSelection(include: ["1.1.*"], exclude: ["12.*", "13.*"]).select(from: catalog)
+        let excluded = try CaseSelection(include: ["1.1.*"], exclude: ["8.*", "12.*"]).select(from: catalog)
         #expect(excluded.cases.count == 8)
-        #expect(excluded.unmatched == ["12.*", "13.*"])
+        #expect(excluded.unmatched == ["8.*"])
         let included = try CaseSelection(include: ["1.1.*", "8.1.1"]).select(from: catalog)
         #expect(included.cases.count == 8)
         #expect(included.unmatched == ["8.1.1"])

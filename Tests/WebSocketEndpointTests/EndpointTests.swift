@@ -43,7 +43,7 @@ struct EndpointTests {
 
     static func sent(_ outputs: [EndpointOutput]) -> [(Opcode, [UInt8])] {
         outputs.compactMap {
-            if case .send(let opcode, let payload) = $0 { return (opcode, Array(payload.readableBytesView)) }
+            if case .send(let opcode, let payload, _) = $0 { return (opcode, Array(payload.readableBytesView)) }
             return nil
         }
     }
@@ -217,7 +217,7 @@ struct EndpointTests {
         var pongs = 0
         while let output = endpoint.poll() {
             if case .event(.message) = output { endpoint.close(code: 1000, initiated: true) }
-            if case .send(.pong, _) = output { pongs += 1 }
+            if case .send(.pong, _, _) = output { pongs += 1 }
         }
         #expect(pongs == 0)
     }

@@ -145,7 +145,8 @@ struct CatalogFile {
     // MARK: - Cases
 
     private static let caseFields: Set<String> = [
-        "id", "title", "rfc", "requirement", "actions", "expect", "close", "judge", "limits", "reportTime", "notes",
+        "id", "title", "rfc", "requirement", "actions", "expect", "close", "judge", "limits", "compression",
+        "reportTime", "notes",
         "roles", "handshake", "expectHandshake", "healthCheck", "alone", "userLimit", "measure", "timingDependent",
         "slow",
     ]

@@ -29,10 +29,14 @@ public indirect enum Action: Hashable, Sendable, Codable {
     case wirelog(WirelogAction)
     /// Grow a fragmented message, paced by pings, until the peer closes (14.x).
     case grow(GrowAction)
+    /// Start the case's compressed round trips (`compression`, 12.x/13.x): each message goes out
+    /// compressed once the previous echo came back identical. Without permessage-deflate agreed
+    /// the tester closes with 1000 at once instead.
+    case compressedRoundTrips
 
     private enum Key: String, CodingKey {
         case frame, message, close, streamHeader, streamData, streamEnd, raw, after, expectTimeout, killAfter,
-            closeAfter, wirelog, grow
+            closeAfter, wirelog, grow, compressedRoundTrips
     }
 
     private struct AnyKey: CodingKey {
@@ -68,6 +72,7 @@ public indirect enum Action: Hashable, Sendable, Codable {
         case .closeAfter: self = .closeAfter(try container.decode(Double.self, forKey: key))
         case .wirelog: self = .wirelog(try container.decode(WirelogAction.self, forKey: key))
         case .grow: self = .grow(try container.decode(GrowAction.self, forKey: key))
+        case .compressedRoundTrips: self = .compressedRoundTrips
         }
     }
 
@@ -87,6 +92,7 @@ public indirect enum Action: Hashable, Sendable, Codable {
         case .closeAfter(let value): try container.encode(value, forKey: .closeAfter)
         case .wirelog(let value): try container.encode(value, forKey: .wirelog)
         case .grow(let value): try container.encode(value, forKey: .grow)
+        case .compressedRoundTrips: try container.encode([String: Int](), forKey: .compressedRoundTrips)
         }
     }
 }

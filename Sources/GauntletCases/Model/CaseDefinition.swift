@@ -21,6 +21,8 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     public var close: CloseExpectation
     public var judge: JudgeRules
     public var limits: LimitsSpec?
+    /// 12.x/13.x: the compressed round trips (judge mode `compression`).
+    public var compression: CompressionSpec?
     /// The report shows the duration (9.x).
     public var reportTime: Bool
     /// Case-specific remarks for people reading the report.
@@ -86,7 +88,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, title, rfc, requirement, actions, expect, close, judge, limits, reportTime, notes
+        case id, title, rfc, requirement, actions, expect, close, judge, limits, compression, reportTime, notes
         case roles, handshake, expectHandshake, healthCheck, alone, userLimit, measure, timingDependent, slow
     }
 
@@ -109,6 +111,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         close = try c.decode(CloseExpectation.self, forKey: .close)
         judge = try c.decodeIfPresent(JudgeRules.self, forKey: .judge) ?? .standard
         limits = try c.decodeIfPresent(LimitsSpec.self, forKey: .limits)
+        compression = try c.decodeIfPresent(CompressionSpec.self, forKey: .compression)
         reportTime = try c.decodeIfPresent(Bool.self, forKey: .reportTime) ?? false
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
         categoryTitle = ""
@@ -138,6 +141,11 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
             throw DecodingError.dataCorruptedError(
                 forKey: .limits, in: c, debugDescription: "judge.mode limits needs a limits block")
         }
+        if (judge.mode == .compression) != (compression != nil) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .compression, in: c,
+                debugDescription: "judge.mode compression and a compression block go together")
+        }
         // The requirement rule (Cases/README.md): what the RFC leaves open is INFORMATIONAL, and
         // an INFORMATIONAL case checks nothing the RFC demands. Autobahn's categories are exempt.
         if followsRequirementRule && (requirement == .may) != judge.informational {
@@ -163,6 +171,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         try c.encode(close, forKey: .close)
         if judge != .standard { try c.encode(judge, forKey: .judge) }
         try c.encodeIfPresent(limits, forKey: .limits)
+        try c.encodeIfPresent(compression, forKey: .compression)
         if reportTime { try c.encode(reportTime, forKey: .reportTime) }
         if !notes.isEmpty { try c.encode(notes, forKey: .notes) }
         if Set(roles) != Set(CaseRole.allCases) { try c.encode(roles, forKey: .roles) }

@@ -104,6 +104,9 @@ public enum JudgeMode: String, Hashable, Sendable, Codable {
     case handshake
     /// 14.x: the peer either delivers the OK events or refuses with one of `close.codes`.
     case resource
+    /// 12.x/13.x: `compression`'s round trips over permessage-deflate must all come back
+    /// identical; a peer that does not agree to the extension is UNIMPLEMENTED.
+    case compression
 }
 
 /// Case-specific verdict rules layered on top of the general algorithm.

@@ -7,6 +7,11 @@ import WebSocketWire
 /// message back masked, answers pings, and completes the closing handshake. Used to test the
 /// server role of the engine, and as a known-good client for client-testing mode.
 public enum EchoClient {
+    /// The client's permessage-deflate offer: it lets the server choose every parameter,
+    /// including the client's window (RFC 7692 §7.1.2.2).
+    static let deflateOffer = DeflateClientNegotiation.headerValue(
+        offering: [DeflateParameters(clientMaxWindowBits: .any)])
+
     /// Connects to `host:port`, echoes until the connection ends, and returns.
     public static func run(host: String, port: Int, resource: String = "/", group: EventLoopGroup) async throws {
         let closed = group.next().makePromise(of: Void.self)
@@ -21,7 +26,8 @@ public enum EchoClient {
                         EndpointHandler(
                             role: .client, policy: .reference(), application: EchoApplication(),
                             request: .client(
-                                host: "\(host):\(port)", path: resource, key: WebSocketAccept.randomKey())))
+                                host: "\(host):\(port)", path: resource, key: WebSocketAccept.randomKey(),
+                                extensions: [Self.deflateOffer])))
                 }
             }
             .connect(host: host, port: port).get()

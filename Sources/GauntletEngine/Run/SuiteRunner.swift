@@ -39,7 +39,8 @@ extension SuiteProgress {
 ///
 /// Cases run `jobs` at a time, those that wait on purpose first (longest planned wait first),
 /// so their waits overlap the rest. The limits/performance family (Autobahn's category 9) and
-/// then the `alone` cases play one at a time in a lane of their own. The lane starts once every
+/// then the `alone` cases play one at a time in a lane of their own; the compression cases come
+/// last, one per core (`compressionWidth`). The lane starts once every
 /// other case has started and the only ones still playing wait without a frame in flight
 /// (``lanesMayOverlap(_:)``: a trickled handshake, the `slow` observations): 9.x loads the
 /// peer, and a case still busy, or one whose verdict hinges on a 1 s pause (5.19, 6.4.x),
@@ -78,6 +79,9 @@ public struct SuiteRunner: Sendable {
     /// The default concurrency: four connections per core.
     public static var defaultJobs: Int { System.coreCount * 4 }
 
+    /// Compression cases (12.x/13.x) at a time: one per core.
+    static var compressionWidth: Int { max(1, System.coreCount) }
+
     /// Runs `cases`; stops scheduling new ones once `shouldStop()` is true, and lists the rest
     /// as not run. Results come back in catalog order.
     public func run(
@@ -86,7 +90,8 @@ public struct SuiteRunner: Sendable {
     ) async -> AgentRun {
         // A case that only makes sense in the other role (`roles`) is not selected at all.
         let cases = cases.filter { $0.applies(to: player.role) }
-        let parallel = Self.waitingFirst(cases.filter { !$0.runsAlone })
+        let compressed = cases.filter { $0.judge.mode == .compression }
+        let parallel = Self.waitingFirst(cases.filter { !$0.runsAlone && $0.judge.mode != .compression })
         let alone = cases.filter { $0.runsAlone }
         let counter = Counter()
         let gate = Reachability()
@@ -106,6 +111,10 @@ public struct SuiteRunner: Sendable {
             onlyWaitingLeft: { await started.fire() })
         await started.fire()
         results += await lane
+        // Compression last, one per core: each case is a thousand round trips through zlib on
+        // both sides, which would slow the timed cases of the other lanes, and a light case
+        // sharing a core with many heavy ones could miss its own 60 s bound.
+        results += await runBatch(compressed, width: min(jobs, Self.compressionWidth), batch, shouldStop: shouldStop)
         let ran = Set(results.map(\.id))
         let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })
         results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }

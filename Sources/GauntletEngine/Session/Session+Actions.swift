@@ -74,6 +74,8 @@ extension Session {
             log.switchLog(enabled: switchAction.enabled, record: switchAction.record)
         case .grow(let spec):
             startGrowing(spec)
+        case .compressedRoundTrips:
+            startCompressedRoundTrips()
         }
     }
 

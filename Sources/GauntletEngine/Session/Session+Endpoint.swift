@@ -25,8 +25,8 @@ extension Session {
         switch output {
         case .write(let bytes):
             write(bytes, sync: false)
-        case .send(let opcode, let payload):
-            sendFrame(opcode: opcode.rawValue, payload: Payload(Array(payload.readableBytesView)))
+        case .send(let opcode, let payload, let rsv):
+            sendFrame(opcode: opcode.rawValue, rsv: rsv, payload: Payload(Array(payload.readableBytesView)))
         case .event(let event):
             handle(event)
         case .closeTCP:

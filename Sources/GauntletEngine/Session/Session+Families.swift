@@ -22,7 +22,8 @@ extension Session {
         let spec = definition.handshake
         var request = HandshakeRequest.client(
             host: target.hostHeader, path: target.resource, key: WebSocketAccept.randomKey(),
-            protocols: target.protocols + (spec?.protocols ?? []), extensions: spec?.extensions ?? [],
+            protocols: target.protocols + (spec?.protocols ?? []),
+            extensions: (spec?.extensions ?? []) + [Self.deflateOfferHeader(definition)].compactMap { $0 },
             extraHeaders: target.extraHeaders, userAgent: target.userAgent)
         guard let spec else { return request }
         if let method = spec.method { request.method = method }
@@ -163,6 +164,20 @@ extension Session {
             }
             record.measurements["largestConfirmedOctets"] = String(progress.confirmed)
             record.measurements["closeCode"] = code
+        }
+        if definition.compression != nil, record.wasOpen {
+            let echoes = record.compression
+            if let agreed = echoes.agreement {
+                record.measurements["permessageDeflate"] =
+                    "server \(agreed.serverMaxWindowBits)-bit window\(agreed.serverNoContextTakeover ? ", no context takeover" : ""); "
+                    + "client \(agreed.clientMaxWindowBits)-bit window\(agreed.clientNoContextTakeover ? ", no context takeover" : "")"
+            } else {
+                record.measurements["permessageDeflate"] = "not agreed"
+            }
+            if echoes.octetsSent > 0 {
+                record.measurements["outgoingCompressionRatio"] = String(
+                    format: "%.4f", Double(echoes.compressedOctetsSent) / Double(echoes.octetsSent))
+            }
         }
         if definition.measure.contains(.closeTime), let connectedAt {
             let seconds = Double((NIODeadline.now() - connectedAt).nanoseconds) / 1e9

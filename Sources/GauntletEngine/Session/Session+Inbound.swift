@@ -37,6 +37,8 @@ extension Session {
         case .message(let opcode, let payload):
             if definition.judge.mode == .limits {
                 limitsEcho(binary: opcode == .binary, length: endpoint.lastMessageLength)
+            } else if definition.judge.mode == .compression {
+                compressedEcho(opcode, payload)
             } else if !endpoint.facts.failedByMe {
                 record.received.append(.message(Array(payload.readableBytesView), binary: opcode == .binary))
                 checkAutoClose()
@@ -65,7 +67,7 @@ extension Session {
     /// expected alternative (Autobahn's automatic close).
     private func checkAutoClose() {
         guard state == .open else { return }
-        if definition.judge.mode == .limits, definition.expect.isEmpty {
+        if definition.judge.mode == .limits || definition.judge.mode == .compression, definition.expect.isEmpty {
             // An empty expectation is met by anything, so a stray pong ends a 9.x case.
             sendClose(code: 1000, isReply: false)
             return

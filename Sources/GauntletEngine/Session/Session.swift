@@ -44,6 +44,8 @@ final class Session {
     var streamMask: (key: MaskingKey?, phase: Int)?
     var rng = BufferedSystemRandom()
     var growth: GrowProgress?
+    /// 12.x/13.x: the message of the round trip in flight, to compare its echo with.
+    var pendingRoundTrip: [UInt8]?
     var connectedAt: NIODeadline?
     private var finished = false
 
@@ -65,13 +67,19 @@ final class Session {
 
     /// Autobahn's tester: the case's timeouts; in the server role, when the case counts the
     /// peer's frames, it keeps reading half a second after its own close was answered.
+    /// In the server role a compression case answers the client's permessage-deflate offers by
+    /// the group's rules; every other case declines them, as Autobahn's tester does.
     private static func policy(_ definition: CaseDefinition, role: Role, timeouts: SessionTimeouts) -> EndpointPolicy {
-        .tester(
+        var policy = EndpointPolicy.tester(
             closingHandshakeTimeout: .interval(timeouts.closeHandshake),
             serverDropTimeout: .interval(timeouts.serverConnectionDrop),
             openingHandshakeTimeout: .interval(openHandshakeTimeout(definition, timeouts)),
             lingerAfterOwnClose: role == .server && definition.judge.rxFrameCounts != nil ? .milliseconds(500) : nil,
             responseCheck: { upgradeViolation($0, definition) })
+        if let spec = definition.compression {
+            policy.deflate = deflateProfile(spec.negotiation).acceptPolicy()
+        }
+        return policy
     }
 
     // MARK: Lifecycle

@@ -109,8 +109,8 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
             switch output {
             case .write(let bytes):
                 handshakeWrite = context.writeAndFlush(wrapOutboundOut(bytes))
-            case .send(let opcode, let payload):
-                send(opcode, payload, context: context)
+            case .send(let opcode, let payload, let rsv):
+                send(opcode, payload, rsv: rsv, context: context)
             case .event(let event):
                 // The application works on a copy: what it does to the sockets meanwhile cannot
                 // touch the endpoint under it.
@@ -166,9 +166,9 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
         }
     }
 
-    private func send(_ opcode: Opcode, _ payload: ByteBuffer, context: ChannelHandlerContext) {
+    private func send(_ opcode: Opcode, _ payload: ByteBuffer, rsv: UInt8, context: ChannelHandlerContext) {
         let key = endpoint.role.masksOutgoingFrames ? MaskingKey(UInt32.random(in: .min ... .max, using: &rng)) : nil
-        let frame = Frame(opcode: opcode, maskKey: key, payload: payload)
+        let frame = Frame(opcode: opcode, rsv: rsv, maskKey: key, payload: payload)
         guard frame.payload.readableBytes > Self.copyLimit, key == nil else {
             context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
             return

@@ -67,6 +67,14 @@ public enum ExpectationText {
             for alternative in definition.expect {
                 parts.append("\(alternative.verdict): \(EventWords.expected(alternative.events)), or a refusal.")
             }
+        case .compression:
+            if let spec = definition.compression {
+                let unit = spec.type == .text ? "characters" : "octets"
+                parts.append(
+                    "With permessage-deflate agreed, each of \(spec.count) compressed \(spec.type.rawValue) messages "
+                        + "of \(spec.messageSize) \(unit) is echoed with the same type and octets; without it the "
+                        + "case is UNIMPLEMENTED.")
+            }
         case .limits:
             if let limits = definition.limits {
                 parts.append(

@@ -35,6 +35,7 @@ public struct JudgementWords: Hashable, Sendable {
         case .resourceClosedWithoutRefusal: return "The peer closed with a code that is not a refusal."
         case .resourceRefused: return "The peer refused the message."
         case .limits(let finding): return limits(finding)
+        case .compression(let finding): return compression(finding)
         case .refusedHandshake: return "The server refused the handshake."
         case .closedWithoutHTTPResponse: return "The server closed the connection without an HTTP response."
         case .acceptedRequest: return "The server accepted the request."
@@ -87,6 +88,32 @@ public struct JudgementWords: Hashable, Sendable {
         }
     }
 
+    /// 12.x/13.x: the result line, which is also the behaviour reason.
+    static func compression(_ finding: Judgement.CompressionFinding) -> String {
+        switch finding {
+        case .notNegotiated:
+            return "The peer did not agree to permessage-deflate, so the compressed round trips were not run."
+        case .allEchoed:
+            return "Ok, received all echo'ed messages in time."
+        case .wrongEcho(let mismatch):
+            func kind(_ binary: Bool) -> String { binary ? "binary" : "text" }
+            let what =
+                mismatch.binary == mismatch.expectedBinary && mismatch.length == mismatch.expectedLength
+                ? "the same type and length but different octets"
+                : "a \(kind(mismatch.binary)) message of \(mismatch.length) octets"
+            return
+                "Round trip \(mismatch.index + 1): sent a \(kind(mismatch.expectedBinary)) message of "
+                + "\(mismatch.expectedLength) octets (compressed), received \(what)."
+        case .peerEnded(let code, let milliseconds, let matching, let count):
+            let how =
+                code.map { "closed the connection with close code \($0)" }
+                ?? "dropped the TCP connection without a close frame"
+            return "The peer \(how) after \(milliseconds) ms, when \(matching) of \(count) echoes had arrived."
+        case .timedOut(let matching, let count):
+            return "Only \(matching) of \(count) echoes arrived before the case timed out."
+        }
+    }
+
     // MARK: Reasons
 
     /// The reasons in order; the events received lead, worded against the final verdict so the
@@ -124,6 +151,8 @@ public struct JudgementWords: Hashable, Sendable {
             return "Expected \(EventWords.alternatives(alternatives))."
         case .limits(let finding):
             return limits(finding)
+        case .compression(let finding):
+            return compression(finding)
         case .resourceWrongEcho(let alternatives):
             return
                 "Expected \(EventWords.alternatives(alternatives)) or a refusal with nothing delivered: "

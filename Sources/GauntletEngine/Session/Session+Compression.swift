@@ -1,0 +1,98 @@
+import Foundation
+import GauntletCases
+import GauntletJudge
+import NIOCore
+import WebSocketWire
+
+/// 12.x/13.x: compressed round trips over permessage-deflate. The endpoint core negotiates
+/// (the request's offers as a client, the case's accept rules as a server) and inflates what
+/// arrives; the session compresses each message with the agreed parameters, frames it as
+/// Autobahn does (its fragmentation applies to the compressed octets) and checks each echo.
+extension Session {
+    /// The group's negotiation in the core's terms.
+    static func deflateProfile(_ offers: DeflateOffers) -> AutobahnDeflateProfile {
+        switch offers {
+        case .plain: return .plain
+        case .noContextTakeover: return .noContextTakeover
+        case .windowBits9: return .windowBits9
+        case .windowBits15: return .windowBits15
+        case .noContextTakeoverWindowBits9: return .noContextTakeoverWindowBits9
+        case .noContextTakeoverWindowBits15: return .noContextTakeoverWindowBits15
+        case .threeOffers: return .threeOffers
+        }
+    }
+
+    /// Client role: the `Sec-WebSocket-Extensions` value offering the group's parameters.
+    static func deflateOfferHeader(_ definition: CaseDefinition) -> String? {
+        guard let spec = definition.compression else { return nil }
+        return DeflateClientNegotiation.headerValue(offering: deflateProfile(spec.negotiation).clientOffers)
+    }
+
+    /// The `compressedRoundTrips` action: the first message, or a close at once when the peer
+    /// did not agree to permessage-deflate (the case is then UNIMPLEMENTED).
+    func startCompressedRoundTrips() {
+        guard state == .open, definition.compression != nil else { return }
+        record.compression.agreement = endpoint.deflate
+        guard endpoint.deflate != nil else {
+            sendClose(code: 1000, isReply: false)
+            return
+        }
+        record.compression.started = true
+        sendCompressedMessage(0)
+    }
+
+    /// Round trip `index`: the corpus window, compressed and framed.
+    private func sendCompressedMessage(_ index: Int) {
+        guard let spec = definition.compression else { return }
+        let text = spec.type == .text
+        let message = CompressionCorpus.of(spec.corpus).message(index, size: spec.messageSize, text: text)
+        guard let compressed = endpoint.compress(ByteBuffer(bytes: message)) else {
+            record.connectionError = "Gauntlet could not compress round trip \(index) (zlib failed)"
+            sendClose(code: 1011, isReply: false)
+            return
+        }
+        pendingRoundTrip = message
+        record.compression.octetsSent += message.count
+        record.compression.compressedOctetsSent += compressed.readableBytes
+        let frames = CompressedFraming.frames(
+            opcode: text ? .text : .binary, compressedPayload: compressed, fragmentSize: spec.fragmentSize)
+        for frame in frames {
+            sendFrame(
+                opcode: frame.header.opcode.rawValue, fin: frame.header.fin, rsv: frame.header.rsv,
+                payload: Payload(Array(frame.payload.readableBytesView)))
+        }
+    }
+
+    /// An echo arrived (inflated by the core): it must be the message sent, octet for octet.
+    func compressedEcho(_ opcode: Opcode, _ payload: ByteBuffer) {
+        guard let spec = definition.compression, record.compression.started,
+            record.compression.firstMismatch == nil, let expected = pendingRoundTrip
+        else { return }
+        let binary = opcode == .binary
+        let index = record.compression.matching
+        guard binary == (spec.type == .binary), Self.sameOctets(payload, expected) else {
+            record.compression.firstMismatch = CompressionEchoes.Mismatch(
+                index: index, binary: binary, length: payload.readableBytes, expectedBinary: spec.type == .binary,
+                expectedLength: expected.count)
+            sendClose(code: 1000, isReply: false)
+            return
+        }
+        record.compression.matching += 1
+        pendingRoundTrip = nil
+        if record.compression.matching >= spec.count {
+            if !log.enabled { log.switchLog(enabled: true, record: true) }
+            sendClose(code: 1000, isReply: false)
+        } else {
+            sendCompressedMessage(record.compression.matching)
+        }
+    }
+
+    /// Whether `payload` holds exactly `expected` (one `memcmp`, not an octet loop).
+    static func sameOctets(_ payload: ByteBuffer, _ expected: [UInt8]) -> Bool {
+        guard payload.readableBytes == expected.count else { return false }
+        guard !expected.isEmpty else { return true }
+        return payload.withUnsafeReadableBytes { received in
+            expected.withUnsafeBytes { sent in memcmp(received.baseAddress!, sent.baseAddress!, sent.count) == 0 }
+        }
+    }
+}
