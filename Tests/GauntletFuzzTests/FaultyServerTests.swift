@@ -75,7 +75,10 @@ import Testing
         let server = try await FaultyEchoServer.start(faults: .hangOnPingFF, group: Self.group)
         defer { Task { await server.stop() } }
         let findings = FileManager.default.temporaryDirectory.appendingPathComponent("gfz-hang-\(UUID())")
-        let report = try await campaign(server, findings: findings, runs: 4000, seed: 7, stopAt: [.hang]).run()
+        // Since permessage-deflate joined the endpoint core the server's answers (and so the
+        // corpus) differ: seed 7 now reaches the ping starting with 0xFF after ~4,700 runs, not
+        // ~450. The campaign stops at the hang, so the bound only matters when it is not found.
+        let report = try await campaign(server, findings: findings, runs: 12000, seed: 7, stopAt: [.hang]).run()
         let found = try #require(
             report.findings.first { $0.finding.kind == .hang }, "no hang in \(report.stats.execs) runs")
         let file = try #require(found.file)
