@@ -13,6 +13,16 @@ public enum Judge {
         if let unobservable = record.unobservable {
             return judgeUnobservable(unobservable, record)
         }
+        if definition.needsDeflate, !record.wasOpen, record.unreachable == nil,
+            let response = record.handshakeResponse, response.status != 101
+        {
+            return judgeDeflateOfferRefused(response.status, reason: response.reason)
+        }
+        if definition.permessageDeflate != nil, record.wasOpen,
+            !deflateApplies(definition, record.compression.agreement)
+        {
+            return judgeWithoutDeflate(definition, record)
+        }
         var j = judgeConnection(definition, record)
         judgeEvents(definition, record, into: &j)
         applyFamilyRules(definition, record, into: &j)
@@ -30,7 +40,7 @@ public enum Judge {
             closeReasons: [.unobservable(unobservable, detail: record.connectionError)])
     }
 
-    private static func judgeConnection(_ definition: CaseDefinition, _ record: SessionRecord) -> Judgement {
+    static func judgeConnection(_ definition: CaseDefinition, _ record: SessionRecord) -> Judgement {
         // An unreachable target showed nothing, so no family (handshake refusals included) can
         // pass: a refused connect is not a refused handshake.
         if let unreachable = record.unreachable {

@@ -32,6 +32,13 @@ public struct Judgement: Hashable, Sendable {
         self.closeReasons = closeReasons
     }
 
+    /// Whether the verdict judged a refused opening handshake as such (an offer the server
+    /// would not take), so the refusal is an observation, not an error that left the case unjudged.
+    public var isRefusalJudged: Bool {
+        if case .compression(.offerRefused) = outcome { return true }
+        return false
+    }
+
     /// The events a case received and the expected alternative they matched (its verdict name).
     public struct ObservedEvents: Hashable, Sendable {
         public var received: [ReceivedEvent]
@@ -99,6 +106,9 @@ public struct Judgement: Hashable, Sendable {
     public enum CompressionFinding: Hashable, Sendable {
         /// The peer did not agree to permessage-deflate: UNIMPLEMENTED.
         case notNegotiated
+        /// The server refused the whole opening handshake over the offer, instead of declining
+        /// the offer and going on without the extension: UNIMPLEMENTED (RFC 7692 names no MUST).
+        case offerRefused(status: Int, reason: String)
         case allEchoed(count: Int)
         case wrongEcho(CompressionEchoes.Mismatch)
         /// The peer closed (`code`) or dropped TCP (`nil`) before every echo arrived.

@@ -116,7 +116,8 @@ public struct EndpointPolicy {
 
     /// A strict RFC 6455 peer: echoes close codes, fails with the violation's code, closes TCP
     /// first as a server, refuses bad requests with the right status, answers a slowloris with 408.
-    /// As a server it accepts the first valid permessage-deflate offer as it stands (RFC 7692).
+    /// As a server it accepts the first valid permessage-deflate offer as it stands (RFC 7692),
+    /// and compresses at zlib's fastest level (any level is valid DEFLATE).
     public static func reference(maxMessageSize: Int? = nil, httpLimits: HTTPLimits = .default) -> EndpointPolicy {
         var policy = EndpointPolicy(
             closeReply: .echoCode, onViolation: .failConnection(withReason: false),
@@ -125,6 +126,7 @@ public struct EndpointPolicy {
             handshakeTimeoutResponse: HandshakeResponse.rejecting(status: 408, reason: "Request Timeout"),
             refusal: .reference(linger: .seconds(2)), httpLimits: httpLimits, maxMessageSize: maxMessageSize)
         policy.deflate = DeflateAcceptPolicy(rules: [DeflateAcceptPolicy.Rule()])
+        policy.deflateLevel = 1
         return policy
     }
 

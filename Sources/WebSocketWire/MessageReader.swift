@@ -120,6 +120,9 @@ public struct MessageReader {
     private var inflaterFailure: DeflateError?
     /// Whether the current data message is compressed (RSV1 on its first frame).
     private var compressedMessage = false
+    /// Whether the current frame's payload is inflated: a data frame of a compressed message
+    /// (a control frame between its fragments is read as it is).
+    private var inflatingFrame = false
     /// For a compressed text message: whether its inflated octets are validated as UTF-8.
     private var validatingInflatedText = false
 
@@ -184,7 +187,7 @@ public struct MessageReader {
             case .header(let h, let offset):
                 if let violation = startFrame(h, offset: offset) { throw fail(violation) }
             case .payload(let chunk):
-                if compressedMessage, let violation = inflate(chunk) { throw fail(violation) }
+                if inflatingFrame, let violation = inflate(chunk) { throw fail(violation) }
                 if validatingText, let bad = utf8.validate(chunk) {
                     // `messageLength` holds the earlier fragments' payload; this frame's part so
                     // far is what `payloadOffset` advanced since its header.
@@ -244,6 +247,7 @@ public struct MessageReader {
         if !h.opcode.isControl && !h.fin {
             messageIsFragmented = true
         }
+        inflatingFrame = compressedMessage && !h.opcode.isControl
         let text = !h.opcode.isControl && messageOpcode == .text && configuration.validateUTF8
         validatingText = text && !compressedMessage
         validatingInflatedText = text && compressedMessage

@@ -110,29 +110,33 @@ import Testing
     }
 
     @Test func gauntletFamiliesFollowTheAutobahnCases() {
-        let expected = ["0": 25, "11": 15, "14": 11, "15": 18]
+        let expected = ["0": 25, "11": 15, "14": 11, "15": 18, "16": 16]
         var counts = [String: Int]()
         for definition in catalog.cases where expected[definition.id.category] != nil {
             counts[definition.id.category, default: 0] += 1
         }
         #expect(counts == expected)
-        #expect(catalog.cases.count == 517 + 69)
+        #expect(catalog.cases.count == 517 + 85)
         // Autobahn's run numbers are untouched: Gauntlet's files load after autobahn/.
         #expect(catalog.index(of: "13.7.18") == 517)
         #expect(catalog.index(of: "0.1.1") == 518)
-        #expect(catalog.cases.last?.id == "15.6.1")
+        #expect(catalog.cases.last?.id == "16.3.4")
     }
 
     @Test func familyCasesDeclareRolesAndRequirements() {
-        for definition in catalog.cases where ["0", "11", "14", "15"].contains(definition.id.category) {
+        for definition in catalog.cases where ["0", "11", "14", "15", "16"].contains(definition.id.category) {
             #expect(!definition.roles.isEmpty)
-            if definition.id.category == "0" || definition.id.category == "14" {
+            if ["0", "14", "16"].contains(definition.id.category) {
                 #expect(definition.roles == [.client], "\(definition.id) needs Gauntlet as the client")
             }
             if definition.id.category == "14" { #expect(definition.healthCheck, "\(definition.id)") }
         }
         #expect(catalog["11.3.1"]?.roles == [.server])
         #expect(catalog["14.2.2"]?.userLimit == true)
+        // Every 16.x case but the one about RSV1 without an extension needs permessage-deflate.
+        for definition in catalog.cases where definition.id.category == "16" {
+            #expect((definition.permessageDeflate != nil) == (definition.id != "16.1.3"), "\(definition.id)")
+        }
     }
 
     @Test func newFieldsRoundTrip() throws {

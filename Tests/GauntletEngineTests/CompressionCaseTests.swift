@@ -79,3 +79,73 @@ struct CompressionCaseTests {
         #expect(result.behaviorClose == .ok, "\(FamilyTests.describe(result))")
     }
 }
+
+/// Gauntlet's permessage-deflate family (16.x) both ways: the reference echo server passes
+/// every case, a server doing what RFC 7692 allows is not failed, and a server with the bug a
+/// case targets fails it.
+@Suite("permessage-deflate family against reference and faulty peers", .serialized)
+struct DeflateFamilyTests {
+    static let catalog = FamilyTests.catalog
+    static let cases: [CaseID] = catalog.cases.filter { $0.id.category == "16" }.map(\.id)
+
+    /// The peer with the bug each case targets (16.3.4's is a handshake answer, see below).
+    static let faults: [CaseID: DeflateEchoServer.Behaviour] = [
+        "16.1.1": .neverFailsConnection, "16.1.2": .neverFailsConnection, "16.1.3": .noDeflateNeverFails,
+        "16.2.1": .echoesCompressedOctets, "16.2.2": .echoesCompressedOctets, "16.2.3": .echoesCompressedOctets,
+        "16.2.4": .stallsOnBFinal, "16.2.5": .echoesCompressedOctets, "16.2.6": .echoesCompressedOctets,
+        "16.2.7": .echoesCompressedOctets, "16.2.8": .inflatesEachMessageAfresh, "16.2.9": .neverFailsConnection,
+        "16.3.1": .ignoresAgreedParameters, "16.3.2": .ignoresAgreedParameters, "16.3.3": .ignoresAgreedParameters,
+    ]
+
+    static func run(_ id: CaseID, against behaviour: DeflateEchoServer.Behaviour) async throws -> CaseResult {
+        let server = try await DeflateEchoServer.start(behaviour, group: MultiThreadedEventLoopGroup.singleton)
+        let result = try await FamilyTests.runAgainstServer(catalog[id]!, port: server.port)
+        await server.stop()
+        return result
+    }
+
+    @Test("every case has a faulty peer")
+    func everyCaseHasAFault() {
+        #expect(Self.cases.count == 16)
+        for id in Self.cases where id != "16.3.4" { #expect(Self.faults[id] != nil, "\(id) has no faulty server") }
+    }
+
+    @Test("the reference echo server passes every case", arguments: cases)
+    func strictPasses(_ id: CaseID) async throws {
+        let result = try await Self.run(id, against: .strict)
+        #expect(result.behavior == .ok && result.behaviorClose == .ok, "\(FamilyTests.describe(result))")
+    }
+
+    @Test("a server with the bug the case targets fails it", arguments: cases.filter { $0 != "16.3.4" })
+    func faultFails(_ id: CaseID) async throws {
+        let fault = try #require(Self.faults[id])
+        let result = try await Self.run(id, against: fault)
+        #expect(FamilyTests.fails(result), "\(fault): \(FamilyTests.describe(result))")
+    }
+
+    @Test("an answer with client_max_window_bits to an offer without it fails 16.3.4")
+    func unaskedClientWindowFails() async throws {
+        let server = try await FaultyPeers.server(
+            [.deflateUnaskedClientWindow], group: MultiThreadedEventLoopGroup.singleton)
+        let result = try await FamilyTests.runAgainstServer(Self.catalog["16.3.4"]!, port: server.localAddress!.port!)
+        try? await server.close().get()
+        #expect(result.behavior == .failed, "\(FamilyTests.describe(result))")
+        #expect(result.gauntlet.behaviorReason.contains("client_max_window_bits"), "\(FamilyTests.describe(result))")
+    }
+
+    @Test("a server without the extension gets UNIMPLEMENTED, never FAILED (16.1.3 needs none)", arguments: cases)
+    func withoutDeflate(_ id: CaseID) async throws {
+        let result = try await Self.run(id, against: .noDeflate)
+        let expected: Behavior = id == "16.1.3" ? .ok : .unimplemented
+        #expect(result.behavior == expected, "\(FamilyTests.describe(result))")
+        #expect(result.behaviorClose == .ok, "\(FamilyTests.describe(result))")
+    }
+
+    @Test(
+        "a server that agrees but echoes uncompressed passes every echo case (RFC 7692 lets it)",
+        arguments: cases.filter { catalog[$0]!.close.by == .tester })
+    func uncompressedEchoesPass(_ id: CaseID) async throws {
+        let result = try await Self.run(id, against: .echoUncompressed)
+        #expect(result.behavior == .ok && result.behaviorClose == .ok, "\(FamilyTests.describe(result))")
+    }
+}

@@ -21,6 +21,21 @@ public final class DeflateEchoServer: Sendable {
         /// Agrees, and echoes every message with RSV1 set over uncompressed octets (invalid
         /// DEFLATE data for the receiver).
         case rsv1OnPlainEcho
+        /// Agrees, but never fails a connection: RSV1 where it does not belong and data that
+        /// does not inflate leave it silent instead of closing.
+        case neverFailsConnection
+        /// No permessage-deflate, and never fails a connection (RSV1 goes unpunished).
+        case noDeflateNeverFails
+        /// Agrees, but echoes the compressed octets it received as an uncompressed message.
+        case echoesCompressedOctets
+        /// Agrees, but inflates every message with an empty window, as if context takeover
+        /// did not exist; fails with 1007 when that does not work.
+        case inflatesEachMessageAfresh
+        /// Agrees, but stops answering once a message's first DEFLATE block has BFINAL set.
+        case stallsOnBFinal
+        /// Agrees to whatever the client asks, then compresses with a 15-bit window and context
+        /// takeover anyway.
+        case ignoresAgreedParameters
     }
 
     private let channel: Channel
@@ -52,7 +67,17 @@ public final class DeflateEchoServer: Sendable {
     static func policy(_ behaviour: Behaviour) -> EndpointPolicy {
         var policy = EndpointPolicy.reference()
         if behaviour == .noDeflate { policy.deflate = nil }
-        if behaviour == .echoUncompressed || behaviour == .rsv1OnPlainEcho { policy.compressMessages = false }
+        switch behaviour {
+        case .echoUncompressed, .rsv1OnPlainEcho, .echoesCompressedOctets, .ignoresAgreedParameters:
+            policy.compressMessages = false
+        case .neverFailsConnection:
+            policy.onViolation = .report
+        case .noDeflateNeverFails:
+            policy.deflate = nil
+            policy.onViolation = .report
+        default:
+            break
+        }
         return policy
     }
 
@@ -63,11 +88,39 @@ public final class DeflateEchoServer: Sendable {
 
 struct DeflateEchoApplication: EndpointApplication {
     let behaviour: DeflateEchoServer.Behaviour
+    /// The payloads of the current message's frames, as received (compressed).
+    private var rawFrames: [ByteBuffer] = []
+    /// `ignoresAgreedParameters`: its own compressor, whatever was agreed.
+    private var ownCompressor: MessageCompressor?
+
+    init(behaviour: DeflateEchoServer.Behaviour) {
+        self.behaviour = behaviour
+    }
 
     mutating func handle(_ event: EndpointEvent, endpoint: inout Endpoint) -> EndpointReaction {
-        guard case .message(let opcode, let payload) = event else { return .proceed }
+        switch event {
+        case .frame(let frame):
+            let opcode = frame.header.opcode
+            guard !opcode.isControl else { return .proceed }
+            if opcode != .continuation { rawFrames = [] }
+            rawFrames.append(frame.payload)
+            if behaviour == .stallsOnBFinal, opcode != .continuation, frame.header.rsv & 4 != 0,
+                let first = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt8.self), first & 1 == 1
+            {
+                return .hang
+            }
+        case .message(let opcode, let payload):
+            echo(opcode, payload, endpoint: &endpoint)
+        default:
+            break
+        }
+        return .proceed
+    }
+
+    private mutating func echo(_ opcode: Opcode, _ payload: ByteBuffer, endpoint: inout Endpoint) {
+        let raw = rawFrames.reduce(into: ByteBuffer()) { all, part in all.writeImmutableBuffer(part) }
         switch behaviour {
-        case .strict, .noDeflate, .echoUncompressed:
+        case .strict, .noDeflate, .echoUncompressed, .neverFailsConnection, .noDeflateNeverFails, .stallsOnBFinal:
             endpoint.send(opcode, payload)
         case .corruptEcho:
             var changed = payload
@@ -78,7 +131,26 @@ struct DeflateEchoApplication: EndpointApplication {
             endpoint.send(opcode, changed)
         case .rsv1OnPlainEcho:
             endpoint.sendUnchecked(opcode, payload, rsv: CompressedFraming.compressedBit)
+        case .echoesCompressedOctets:
+            endpoint.send(opcode, endpoint.deflate == nil ? payload : raw)
+        case .inflatesEachMessageAfresh:
+            guard endpoint.deflate != nil else { return endpoint.send(opcode, payload) }
+            var output = ByteBuffer()
+            do {
+                let fresh = try MessageDecompressor(windowBits: 15, noContextTakeover: true, maxMessageSize: nil)
+                for part in rawFrames { try fresh.inflate(part, into: &output) }
+                try fresh.finishMessage(into: &output)
+                endpoint.send(opcode, output)
+            } catch {
+                endpoint.fail(code: 1007)
+            }
+        case .ignoresAgreedParameters:
+            guard endpoint.deflate != nil else { return endpoint.send(opcode, payload) }
+            if ownCompressor == nil {
+                ownCompressor = try? MessageCompressor(windowBits: 15, noContextTakeover: false)
+            }
+            guard let compressed = try? ownCompressor?.compress(payload) else { return }
+            endpoint.sendUnchecked(opcode, compressed, rsv: CompressedFraming.compressedBit)
         }
-        return .proceed
     }
 }

@@ -9,6 +9,9 @@ public enum Fault: String, Hashable, Sendable, CaseIterable, CustomStringConvert
     // Opening handshake (server)
     case upgradeAnything, strictTokens, needWholeHeadInOneRead, wrongAccept, noUpgradeHeader, unofferedProtocol
     case acceptAnyExtension, dieOnBigHead
+    /// Answers a permessage-deflate offer with client_max_window_bits=15 whether or not it was
+    /// offered (RFC 7692 §7.1.2.2 forbids it when the offer lacks the parameter).
+    case deflateUnaskedClientWindow
     // Frames
     case acceptUnmasked, rejectZeroKey, rejectKeyChangeInMessage, rejectReusedKey, maskOwnFrames, unmaskedOwnFrames
     case acceptMaskedServerFrames, noLengthChecks, noMessageLimit, dieOnManyFragments, dieAfterFirstConnection
@@ -197,6 +200,12 @@ final class FaultyPeer: ChannelInboundHandler {
             response.headers.replaceOrAdd(name: "Sec-WebSocket-Accept", value: "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")
         }
         if faults.contains(.noUpgradeHeader) { response.headers.remove(name: "Upgrade") }
+        if faults.contains(.deflateUnaskedClientWindow),
+            request.offeredExtensions.contains(where: { $0.name == "permessage-deflate" })
+        {
+            response.headers.add(
+                name: "Sec-WebSocket-Extensions", value: "permessage-deflate; client_max_window_bits=15")
+        }
         context.writeAndFlush(wrapOutboundOut(response.encode()), promise: nil)
         open = true
     }

@@ -148,4 +148,19 @@ struct CompressedReaderTests {
         let violation = try #require(Self.events(&reader, frame).1)
         #expect(violation.kind == .invalidUTF8)
     }
+
+    @Test("a ping between the fragments of a compressed message is read as it is, not inflated")
+    func controlFrameBetweenCompressedFragments() {
+        var wire = ByteBuffer()
+        wire.writeImmutableBuffer(
+            FrameEncoder.encode(Frame(opcode: .text, fin: false, rsv: 4, payload: buffer(hex: "f2 48 cd"))))
+        wire.writeImmutableBuffer(FrameEncoder.encode(Frame(opcode: .ping, payload: ByteBuffer(string: "not deflate"))))
+        wire.writeImmutableBuffer(
+            FrameEncoder.encode(Frame(opcode: .continuation, payload: buffer(hex: "c9 c9 07 00"))))
+        var reader = Self.reader()
+        let (events, violation) = Self.events(&reader, wire)
+        #expect(violation == nil)
+        #expect(events.contains(.ping(ByteBuffer(string: "not deflate"))))
+        #expect(Self.messages(events).map(\.1) == [Array("Hello".utf8)])
+    }
 }

@@ -126,18 +126,11 @@ let deflateParameterErrorCases: [(String, DeflateNegotiationError.Reason)] = [
 
 /// (offers, response, the failure or `nil` for a valid acceptance)
 let deflateResponseCases: [(String, String, DeflateNegotiationError.Reason?)] = [
-    (
-        "permessage-deflate; server_no_context_takeover", "permessage-deflate",
-        .serverNoContextTakeoverDropped
-    ),
-    (
-        "permessage-deflate; server_max_window_bits=10", "permessage-deflate",
-        .serverMaxWindowBitsDropped(offered: 10)
-    ),
-    (
-        "permessage-deflate; server_max_window_bits=10", "permessage-deflate; server_max_window_bits=11",
-        .serverMaxWindowBitsAboveOffer(offered: 10, answered: 11)
-    ),
+    // The server ignores what it was asked for its own direction: not a MUST violation (§7.1),
+    // the answer says what it does (no takeover reset, window 15 or 11).
+    ("permessage-deflate; server_no_context_takeover", "permessage-deflate", nil),
+    ("permessage-deflate; server_max_window_bits=10", "permessage-deflate", nil),
+    ("permessage-deflate; server_max_window_bits=10", "permessage-deflate; server_max_window_bits=11", nil),
     (
         "permessage-deflate", "permessage-deflate; client_max_window_bits=10",
         .clientMaxWindowBitsNotOffered(answered: 10)

@@ -146,6 +146,7 @@ struct CatalogFile {
 
     private static let caseFields: Set<String> = [
         "id", "title", "rfc", "requirement", "actions", "expect", "close", "judge", "limits", "compression",
+        "permessageDeflate",
         "reportTime", "notes",
         "roles", "handshake", "expectHandshake", "healthCheck", "alone", "userLimit", "measure", "timingDependent",
         "slow",

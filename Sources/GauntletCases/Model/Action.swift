@@ -252,18 +252,24 @@ public struct MessageAction: Hashable, Sendable, Codable {
     /// The tester's own auto-fragmentation setting for this message (10.1.1).
     public var autoFragmentSize: Int?
     public var sync: Bool
+    /// Compress the message with the agreed permessage-deflate parameters (RSV1 on its first
+    /// frame; `fragmentSize` then cuts the compressed octets). Without the extension agreed it
+    /// goes out uncompressed.
+    public var compress: Bool
 
     public init(
-        opcode: UInt8, payload: Payload, fragmentSize: Int? = nil, autoFragmentSize: Int? = nil, sync: Bool = false
+        opcode: UInt8, payload: Payload, fragmentSize: Int? = nil, autoFragmentSize: Int? = nil, sync: Bool = false,
+        compress: Bool = false
     ) {
         self.opcode = opcode
         self.payload = payload
         self.fragmentSize = fragmentSize
         self.autoFragmentSize = autoFragmentSize
         self.sync = sync
+        self.compress = compress
     }
 
-    private enum CodingKeys: String, CodingKey { case opcode, payload, fragmentSize, autoFragmentSize, sync }
+    private enum CodingKeys: String, CodingKey { case opcode, payload, fragmentSize, autoFragmentSize, sync, compress }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -272,6 +278,7 @@ public struct MessageAction: Hashable, Sendable, Codable {
         fragmentSize = try c.decodeIfPresent(Int.self, forKey: .fragmentSize)
         autoFragmentSize = try c.decodeIfPresent(Int.self, forKey: .autoFragmentSize)
         sync = try c.decodeIfPresent(Bool.self, forKey: .sync) ?? false
+        compress = try c.decodeIfPresent(Bool.self, forKey: .compress) ?? false
     }
 }
 

@@ -23,6 +23,8 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     public var limits: LimitsSpec?
     /// 12.x/13.x: the compressed round trips (judge mode `compression`).
     public var compression: CompressionSpec?
+    /// 16.x: the case needs permessage-deflate (UNIMPLEMENTED without it).
+    public var permessageDeflate: DeflateRequirement?
     /// The report shows the duration (9.x).
     public var reportTime: Bool
     /// Case-specific remarks for people reading the report.
@@ -88,7 +90,8 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, title, rfc, requirement, actions, expect, close, judge, limits, compression, reportTime, notes
+        case id, title, rfc, requirement, actions, expect, close, judge, limits, compression, permessageDeflate
+        case reportTime, notes
         case roles, handshake, expectHandshake, healthCheck, alone, userLimit, measure, timingDependent, slow
     }
 
@@ -112,6 +115,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         judge = try c.decodeIfPresent(JudgeRules.self, forKey: .judge) ?? .standard
         limits = try c.decodeIfPresent(LimitsSpec.self, forKey: .limits)
         compression = try c.decodeIfPresent(CompressionSpec.self, forKey: .compression)
+        permessageDeflate = try c.decodeIfPresent(DeflateRequirement.self, forKey: .permessageDeflate)
         reportTime = try c.decodeIfPresent(Bool.self, forKey: .reportTime) ?? false
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
         categoryTitle = ""
@@ -172,6 +176,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         if judge != .standard { try c.encode(judge, forKey: .judge) }
         try c.encodeIfPresent(limits, forKey: .limits)
         try c.encodeIfPresent(compression, forKey: .compression)
+        try c.encodeIfPresent(permessageDeflate, forKey: .permessageDeflate)
         if reportTime { try c.encode(reportTime, forKey: .reportTime) }
         if !notes.isEmpty { try c.encode(notes, forKey: .notes) }
         if Set(roles) != Set(CaseRole.allCases) { try c.encode(roles, forKey: .roles) }
@@ -192,6 +197,9 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         guard let category = Int(id.category) else { return true }
         return !(1...13).contains(category)
     }
+
+    /// Whether the case needs permessage-deflate agreed (12.x/13.x and 16.x).
+    public var needsDeflate: Bool { compression != nil || permessageDeflate != nil }
 
     /// Whether the case is meaningful when Gauntlet plays `role`.
     public func applies(to role: CaseRole) -> Bool { roles.contains(role) }

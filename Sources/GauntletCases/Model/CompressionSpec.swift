@@ -66,3 +66,32 @@ public enum DeflateOffers: String, Hashable, Sendable, Codable, CaseIterable {
     /// Three offers from strictest to plainest; the first the server can take wins (13.7).
     case threeOffers
 }
+
+/// A case that needs permessage-deflate (Gauntlet's 16.x): the offer Gauntlet makes as a
+/// client; as a server it accepts the client's first valid offer as it stands. A peer that does
+/// not agree to the extension is UNIMPLEMENTED, and Gauntlet closes at once.
+public struct DeflateRequirement: Hashable, Sendable, Codable {
+    /// The `Sec-WebSocket-Extensions` value of the client role's offer.
+    public var offer: String
+    /// The case tests this parameter: a server that answers without it did not accept it
+    /// (RFC 7692 §7.1.1.1), and the case is UNIMPLEMENTED.
+    public var serverNoContextTakeover: Bool
+    /// The case tests a server window of at most this many bits: an answer without
+    /// `server_max_window_bits`, or with a larger one, did not accept it (§7.1.2.1).
+    public var serverMaxWindowBits: Int?
+
+    public init(offer: String, serverNoContextTakeover: Bool = false, serverMaxWindowBits: Int? = nil) {
+        self.offer = offer
+        self.serverNoContextTakeover = serverNoContextTakeover
+        self.serverMaxWindowBits = serverMaxWindowBits
+    }
+
+    private enum CodingKeys: String, CodingKey { case offer, serverNoContextTakeover, serverMaxWindowBits }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        offer = try c.decode(String.self, forKey: .offer)
+        serverNoContextTakeover = try c.decodeIfPresent(Bool.self, forKey: .serverNoContextTakeover) ?? false
+        serverMaxWindowBits = try c.decodeIfPresent(Int.self, forKey: .serverMaxWindowBits)
+    }
+}

@@ -82,6 +82,7 @@ extension Session {
     /// A whole message through the stateful path: nothing happens unless OPEN.
     func sendMessage(_ message: MessageAction) {
         guard state == .open else { return }
+        if message.compress, sendCompressedMessage(message) { return }
         let fragmentSize = message.fragmentSize ?? message.autoFragmentSize.flatMap { $0 > 0 ? $0 : nil }
         guard let size = fragmentSize, size > 0, message.payload.count > size else {
             sendFrame(opcode: message.opcode, payload: message.payload, sync: message.sync)

@@ -24,19 +24,40 @@ extension Session {
 
     /// Client role: the `Sec-WebSocket-Extensions` value offering the group's parameters.
     static func deflateOfferHeader(_ definition: CaseDefinition) -> String? {
+        if let requirement = definition.permessageDeflate { return requirement.offer }
         guard let spec = definition.compression else { return nil }
         return DeflateClientNegotiation.headerValue(offering: deflateProfile(spec.negotiation).clientOffers)
     }
 
-    /// The `compressedRoundTrips` action: the first message, or a close at once when the peer
-    /// did not agree to permessage-deflate (the case is then UNIMPLEMENTED).
-    func startCompressedRoundTrips() {
-        guard state == .open, definition.compression != nil else { return }
-        record.compression.agreement = endpoint.deflate
-        guard endpoint.deflate != nil else {
-            sendClose(code: 1000, isReply: false)
-            return
+    /// Server role: how the client's offers are answered; `nil` declines them all.
+    static func deflateAcceptPolicy(_ definition: CaseDefinition) -> DeflateAcceptPolicy? {
+        if let spec = definition.compression { return deflateProfile(spec.negotiation).acceptPolicy() }
+        if definition.permessageDeflate != nil { return DeflateAcceptPolicy(rules: [DeflateAcceptPolicy.Rule()]) }
+        return nil
+    }
+
+    /// A `message` action with `compress`: the payload compressed with the agreed parameters
+    /// and framed as Autobahn frames compressed messages (its fragment size cuts the compressed
+    /// octets). Returns `false` when permessage-deflate is not in use.
+    func sendCompressedMessage(_ message: MessageAction) -> Bool {
+        var bytes = ByteBuffer()
+        FrameBuilder.write(message.payload, into: &bytes)
+        guard let compressed = endpoint.compress(bytes) else { return false }
+        let fragmentSize = message.fragmentSize ?? message.autoFragmentSize.flatMap { $0 > 0 ? $0 : nil }
+        for frame in CompressedFraming.frames(
+            opcode: Opcode(rawValue: message.opcode), compressedPayload: compressed, fragmentSize: fragmentSize)
+        {
+            sendFrame(
+                opcode: frame.header.opcode.rawValue, fin: frame.header.fin, rsv: frame.header.rsv,
+                payload: Payload(Array(frame.payload.readableBytesView)), sync: message.sync)
         }
+        return true
+    }
+
+    /// The `compressedRoundTrips` action: the first message.
+    func startCompressedRoundTrips() {
+        // Without the extension `opened()` has closed already.
+        guard state == .open, definition.compression != nil, endpoint.deflate != nil else { return }
         record.compression.started = true
         sendCompressedMessage(0)
     }

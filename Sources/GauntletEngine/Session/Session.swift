@@ -76,9 +76,7 @@ final class Session {
             openingHandshakeTimeout: .interval(openHandshakeTimeout(definition, timeouts)),
             lingerAfterOwnClose: role == .server && definition.judge.rxFrameCounts != nil ? .milliseconds(500) : nil,
             responseCheck: { upgradeViolation($0, definition) })
-        if let spec = definition.compression {
-            policy.deflate = deflateProfile(spec.negotiation).acceptPolicy()
-        }
+        policy.deflate = deflateAcceptPolicy(definition)
         return policy
     }
 
@@ -169,6 +167,13 @@ final class Session {
             session.record.connectionError =
                 "the case did not finish within its bound of \(Int(bound)) s; the connection was dropped"
             session.drop()
+        }
+        record.compression.agreement = endpoint.deflate
+        if !Judge.deflateApplies(definition, endpoint.deflate) {
+            // The peer did not agree to permessage-deflate (or to the parameter the case
+            // tests): nothing to test (UNIMPLEMENTED).
+            sendClose(code: 1000, isReply: false)
+            return
         }
         run(definition.actions)
     }

@@ -40,7 +40,7 @@ public enum ResultBuilder {
                 behaviorReason: words.behaviorReason, closeReason: words.closeReason,
                 peerViolations: record.peerViolations, measurements: record.measurements,
                 error: record.unreachable.map { record.connectionError ?? $0.description }
-                    ?? (record.wasOpen || definition.judge.mode == .handshake
+                    ?? (record.wasOpen || definition.judge.mode == .handshake || judgement.isRefusalJudged
                         ? nil : (record.connectionError ?? "the connection never opened")),
                 unreachable: record.unreachable, timingDependent: definition.timingDependent))
     }

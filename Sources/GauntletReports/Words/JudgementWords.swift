@@ -92,7 +92,12 @@ public struct JudgementWords: Hashable, Sendable {
     static func compression(_ finding: Judgement.CompressionFinding) -> String {
         switch finding {
         case .notNegotiated:
-            return "The peer did not agree to permessage-deflate, so the compressed round trips were not run."
+            return
+                "The peer did not agree to permessage-deflate (or to the parameter the case tests), so there was nothing to test."
+        case .offerRefused(let status, let reason):
+            return
+                "The server refused the opening handshake (\(status) \(reason)) instead of declining the "
+                + "permessage-deflate offer and going on without it (RFC 7692 §5), so there was nothing to test."
         case .allEchoed:
             return "Ok, received all echo'ed messages in time."
         case .wrongEcho(let mismatch):

@@ -37,21 +37,12 @@ public enum DeflateClientNegotiation {
     static func agreement(
         _ answer: DeflateParameters, to offer: DeflateParameters
     ) -> Result<DeflateAgreement, DeflateNegotiationError> {
-        // §7.1.1.1: accepting server_no_context_takeover means including it; the server may
-        // also add it unasked.
-        if offer.serverNoContextTakeover && !answer.serverNoContextTakeover {
-            return .failure(.init(.serverNoContextTakeoverDropped))
-        }
-        // §7.1.2.1: accepting server_max_window_bits=N means answering with N or less; the
-        // server may also limit its window unasked.
-        if let offered = offer.serverMaxWindowBits {
-            guard let answered = answer.serverMaxWindowBits else {
-                return .failure(.init(.serverMaxWindowBitsDropped(offered: offered)))
-            }
-            if answered > offered {
-                return .failure(.init(.serverMaxWindowBitsAboveOffer(offered: offered, answered: answered)))
-            }
-        }
+        // §7.1.1.1 and §7.1.2.1: a server accepts server_no_context_takeover or
+        // server_max_window_bits=N by including it (N or less). An answer without them, or with
+        // a larger window, is not forbidden by a MUST: §7.1 lets the client fail only when it
+        // cannot support the configuration the answer represents, and this client supports
+        // every window. So the answer itself says what the server does; a case that needs the
+        // parameter reads the agreement and is UNIMPLEMENTED without it.
         // §7.1.2.2: client_max_window_bits only in answer to an offer that has it, and never
         // above an offered value. Without one in the answer, an offered value still binds the
         // client (it announced it would use no more).

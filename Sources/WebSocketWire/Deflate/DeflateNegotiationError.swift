@@ -11,12 +11,6 @@ public struct DeflateNegotiationError: Error, Hashable, Sendable, CustomStringCo
         /// A value where none is allowed, a missing value where one is required, or window bits
         /// that are not a decimal 8...15 without leading zeros (§7.1.1, §7.1.2).
         case invalidValue(parameter: String, value: String?)
-        /// The client offered `server_no_context_takeover`; the response dropped it (§7.1.1.1).
-        case serverNoContextTakeoverDropped
-        /// The client offered `server_max_window_bits=offered`; the response dropped it (§7.1.2.1).
-        case serverMaxWindowBitsDropped(offered: Int)
-        /// The response's `server_max_window_bits` is larger than offered (§7.1.2.1).
-        case serverMaxWindowBitsAboveOffer(offered: Int, answered: Int)
         /// The response has `client_max_window_bits` but the offer did not (§7.1.2.2).
         case clientMaxWindowBitsNotOffered(answered: Int)
         /// The response's `client_max_window_bits` is larger than the offered value (§7.1.2.2).
@@ -40,8 +34,6 @@ public struct DeflateNegotiationError: Error, Hashable, Sendable, CustomStringCo
         case .unknownParameter, .duplicateParameter: return "RFC 7692 §7.1"
         case .invalidValue(let parameter, _):
             return parameter.hasSuffix("window_bits") ? "RFC 7692 §7.1.2" : "RFC 7692 §7.1.1"
-        case .serverNoContextTakeoverDropped: return "RFC 7692 §7.1.1.1"
-        case .serverMaxWindowBitsDropped, .serverMaxWindowBitsAboveOffer: return "RFC 7692 §7.1.2.1"
         case .clientMaxWindowBitsNotOffered, .clientMaxWindowBitsAboveOffer: return "RFC 7692 §7.1.2.2"
         case .duplicateExtension: return "RFC 7692 §5"
         case .notOffered: return "RFC 6455 §4.1"
@@ -57,12 +49,6 @@ public struct DeflateNegotiationError: Error, Hashable, Sendable, CustomStringCo
             what = "permessage-deflate parameter \(name) given more than once"
         case .invalidValue(let parameter, let value):
             what = "invalid value " + (value.map { "\"\($0)\"" } ?? "(none)") + " for \(parameter)"
-        case .serverNoContextTakeoverDropped:
-            what = "response lacks the offered server_no_context_takeover"
-        case .serverMaxWindowBitsDropped(let offered):
-            what = "response lacks server_max_window_bits though \(offered) was offered"
-        case .serverMaxWindowBitsAboveOffer(let offered, let answered):
-            what = "response's server_max_window_bits=\(answered) exceeds the offered \(offered)"
         case .clientMaxWindowBitsNotOffered(let answered):
             what = "response has client_max_window_bits=\(answered) but the offer had no client_max_window_bits"
         case .clientMaxWindowBitsAboveOffer(let offered, let answered):
