@@ -29,7 +29,7 @@ public final class Campaign: @unchecked Sendable {
         /// its deaths are the crash signal, instead of a health probe after a dropped connection.
         public var supervisor: (any SupervisedServer)?
         /// How long a dropped connection waits for the supervisor to report the death behind it.
-        public var deathGrace: Double = 0.5
+        public var deathGrace: Double = 1
         /// Shared by the workers of one campaign (`--workers`): the first worker to claim a
         /// finding's signature in the findings directory records it, the others skip it.
         public var claimID: String?
@@ -262,6 +262,12 @@ public final class Campaign: @unchecked Sendable {
                 }
                 if let finding { await record(finding, sequence: sequence, observation: observation, run: run) }
             } else if let finding = Oracle.judge(reference, observation, timeoutMs: options.timeoutMs) {
+                // A "hang" may be a server that died after our wait ended.
+                if observation.end == .timeout,
+                    await supervisor.waitForDeath(after: handledDeaths, timeout: options.deathGrace)
+                {
+                    return .died
+                }
                 await record(finding, sequence: sequence, observation: observation, run: run)
             }
         } else if observation.endedAbruptly {
@@ -299,7 +305,9 @@ public final class Campaign: @unchecked Sendable {
     private func attributeCrash(candidates: [Played], run: Int) async -> String? {
         let reached = candidates.filter { $0.observation.end != .connectFailed }
         let dropped = reached.filter { $0.observation.endedAbruptly }
-        var suspects = dropped
+        // An input we stopped waiting for may have killed the server after the wait (a loaded
+        // server reads late), so timed-out inputs are suspects beside the dropped ones.
+        var suspects = reached.filter { $0.observation.endedAbruptly || $0.observation.end == .timeout }
         if suspects.isEmpty, let last = reached.last { suspects = [last] }
         let how = options.supervisor?.lastDeath()?.status ?? "the health check failed: \(lastHealth)"
 
@@ -428,7 +436,8 @@ public final class Campaign: @unchecked Sendable {
             let died: Bool
             if supervisor.deaths > before {
                 died = true
-            } else if observation.endedAbruptly {
+            } else if observation.endedAbruptly || observation.end == .timeout {
+                // A loaded server may read the input after our wait ended and die then.
                 died = await supervisor.waitForDeath(after: before, timeout: options.deathGrace)
             } else {
                 died = false
