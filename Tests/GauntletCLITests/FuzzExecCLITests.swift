@@ -27,10 +27,11 @@ extension CLITests {
             #expect(
                 outcome.stdout.contains("| faulty-echo: fatal error: binary message in three fragments"),
                 "\(outcome.stdout)")
-            #expect(!outcome.stdout.contains("unattributed"), "\(outcome.stdout)")
-            let names = try FileManager.default.contentsOfDirectory(atPath: findings.path)
-            let crash = try #require(names.first { $0.hasPrefix("crash-") }, "\(names)")
-            let file = findings.appendingPathComponent(crash)
+            // The attributed crash's reproducer, as printed under its FINDING line.
+            let lines = outcome.stdout.split(separator: "\n").map(String.init)
+            let start = try #require(lines.firstIndex { $0.hasPrefix("FINDING crash: server died") })
+            let line = try #require(lines[start...].first { $0.hasPrefix("  reproducer: ") })
+            let file = URL(fileURLWithPath: String(line.dropFirst("  reproducer: ".count)))
             let text = try String(contentsOf: file, encoding: .utf8)
             #expect(text.contains("Server death: killed by signal 6 (SIGABRT)"), "\(text)")
 

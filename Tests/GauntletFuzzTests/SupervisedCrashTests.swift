@@ -32,10 +32,13 @@ import Testing
         for _ in 0..<times {
             let fresh = try await FaultyEchoServer.start(faults: .dieOnEmptyMiddleFragment, group: Self.group)
             let executor = NetworkExecutor(
-                url: try TargetURL(parsing: fresh.url), group: Self.group, timeout: .milliseconds(500))
-            _ = await executor.run(sequence)
-            // The in-process server counts a death before it resets the connection.
-            if await fresh.waitForDeath(after: 0, timeout: 0.3) { killed += 1 }
+                url: try TargetURL(parsing: fresh.url), group: Self.group, timeout: .seconds(2))
+            let (_, observation) = await executor.run(sequence)
+            // The in-process server counts a death before it resets the connection; an input
+            // answered in full and closed did not kill it, anything else gets time on a loaded
+            // machine (the server may read the input after the executor stopped waiting).
+            let wait = observation.end == .done && observation.sawCloseFrame ? 0.05 : 2
+            if await fresh.waitForDeath(after: 0, timeout: wait) { killed += 1 }
             await fresh.stop()
         }
         return killed
@@ -83,9 +86,9 @@ import Testing
         #expect(found.file == nil, "no single reproducer is guessed")
         #expect(found.suspects.count > 1)
         #expect(found.suspectFiles.count == found.suspects.count)
-        // The culprit is among the suspects: exactly the inputs that kill a fresh server.
+        // The culprit is among the suspects: one of them kills a fresh server.
         var killers = 0
-        for file in found.suspectFiles {
+        for file in found.suspectFiles where killers == 0 {
             killers += try await killsFreshServers(Reproducer.sequence(fromCaseFile: file), times: 1)
         }
         #expect(killers >= 1)
