@@ -71,15 +71,31 @@ public final class Campaign: @unchecked Sendable {
         public var suspectFiles: [URL] = []
         /// For a crash of a supervised server: how it died and what it wrote last.
         public var death: ServerDeath?
+        /// Why the reproducer could not be written, when it could not: an error, never a
+        /// finding reported as saved.
+        public var writeError: String?
+
+        /// The verdicts a pass rule judges: the case verdicts of the reproducer's replay; the
+        /// oracle's own severity when there was no replay, or when the replay passed (the case
+        /// did not reproduce the finding, so it cannot clear it).
+        public var verdicts: Verdicts {
+            guard let caseVerdict, Finding.severity(of: caseVerdict) != .ok else { return finding.verdicts }
+            return caseVerdict
+        }
+
+        /// The finding's severity as `verdicts` gives it.
+        public var severity: Behavior { Finding.severity(of: verdicts) }
 
         public init(
-            finding: Finding, sequence: FrameSequence, run: Int, file: URL? = nil, caseVerdict: Verdicts? = nil
+            finding: Finding, sequence: FrameSequence, run: Int, file: URL? = nil, caseVerdict: Verdicts? = nil,
+            writeError: String? = nil
         ) {
             self.finding = finding
             self.sequence = sequence
             self.run = run
             self.file = file
             self.caseVerdict = caseVerdict
+            self.writeError = writeError
         }
     }
 
@@ -510,6 +526,7 @@ public final class Campaign: @unchecked Sendable {
         }
         var file: URL?
         var verdict: Verdicts?
+        var writeError: String?
         // The death behind the last confirming replay: what the server wrote as it died.
         let death = bestFinding.kind == .crash ? options.supervisor?.lastDeath() : nil
         if let directory = options.findingsDirectory {
@@ -519,12 +536,17 @@ public final class Campaign: @unchecked Sendable {
                     seed: options.seed, run: run, url: options.url.description,
                     minimizedFrom: best == sequence ? nil : sequence.frames.count))
             Self.addNotes(to: &definition, death: death)
-            file = try? Reproducer.write(definition, finding: bestFinding, to: directory)
+            do {
+                file = try Reproducer.write(definition, finding: bestFinding, to: directory)
+            } catch {
+                writeError = "\(error)"
+            }
             verdict = await playAsCase(definition)
         }
-        var item = Recorded(finding: bestFinding, sequence: best, run: run, file: file, caseVerdict: verdict)
+        var item = Recorded(
+            finding: bestFinding, sequence: best, run: run, file: file, caseVerdict: verdict, writeError: writeError)
         item.death = death
-        if let directory = options.findingsDirectory {
+        if let directory = options.findingsDirectory, file != nil {
             _ = try? FindingRecord(
                 finding: bestFinding, seed: options.seed, run: run, url: options.url.description,
                 frames: best.frames.count, reproducer: file?.lastPathComponent, serverDeath: death,

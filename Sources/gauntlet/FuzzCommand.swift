@@ -23,9 +23,11 @@ struct FuzzCommand: AsyncParsableCommand {
             the server's last output with the finding. Without --exec, a crash while several inputs \
             were in flight is reported unattributed with all of them written (--jobs 1 attributes it \
             exactly). Progress is redrawn on a terminal and printed every \
-            10 s otherwise (CI, a pipe). Exit codes: 0 nothing found, 1 findings or unreachable \
-            server, 64 usage. `gauntlet fuzz merge --help`: merging the findings and corpora of \
-            campaigns run apart.
+            10 s otherwise (CI, a pipe). Every finding carries the verdict its reproducer gets when \
+            played as a case (FAILED, NON-STRICT, INFORMATIONAL) and its RFC section; --policy decides \
+            which fail the run, as for `gauntlet test`. Exit codes: 0 no finding the policy fails, 1 \
+            such findings, a reproducer that could not be written, or an unreachable server, 64 usage. \
+            `gauntlet fuzz merge --help`: merging the findings and corpora of campaigns run apart.
             """)
 
     /// Seconds between progress lines when stderr is not a terminal.
@@ -75,8 +77,17 @@ struct FuzzCommand: AsyncParsableCommand {
     @Flag(help: "Write findings as found, without minimizing.")
     var noMinimize = false
 
-    @Option(help: "Replay reproducer case files written by an earlier campaign and report what they find (repeatable).")
+    @Option(
+        help:
+            "Replay reproducer case files of an earlier campaign (repeatable); one that still reproduces is written again to --findings under the current judge."
+    )
     var replay: [String] = []
+
+    @Option(
+        help:
+            "Pass rule for findings: strict (only INFORMATIONAL ones pass), standard (also NON-STRICT), lenient (the behavior verdict only)."
+    )
+    var policy: Policy = .standard
 
     @Flag(help: "Print only the summary.")
     var quiet = false
@@ -191,8 +202,17 @@ struct FuzzCommand: AsyncParsableCommand {
             shouldStop: { stop.isStopped })
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         print(Self.line(report.stats))
+        let policy = self.policy
+        var failing = 0
+        var unwritten = 0
         for item in report.findings {
-            print("FINDING \(item.finding.key) (run \(item.run), \(item.sequence.frames.count) frame(s))")
+            let verdicts = item.verdicts
+            let fails = !policy.passes(verdicts.behavior, verdicts.behaviorClose)
+            if fails { failing += 1 }
+            print(
+                "FINDING \(item.finding.key) [\(item.severity.rawValue), RFC 6455 §\(item.finding.rfc)] "
+                    + "(run \(item.run), \(item.sequence.frames.count) frame(s))"
+                    + (fails ? "" : " passes --policy \(policy.rawValue)"))
             print("  \(item.finding.evidence)")
             if !item.attributed {
                 print("  unattributed: \(item.suspects.count) input(s) were in flight; each is written as a suspect:")
@@ -213,13 +233,26 @@ struct FuzzCommand: AsyncParsableCommand {
                             + (reproduces ? "" : " (the case does not reproduce this finding)"))
                 }
             }
+            if let error = item.writeError {
+                unwritten += 1
+                FileHandle.standardError.write(
+                    Data("gauntlet: error: the reproducer of \(item.finding.key) could not be written: \(error)\n".utf8)
+                )
+            }
         }
         if let why = report.stoppedBecause { print("stopped early: \(why)") }
-        print(report.findings.isEmpty ? "no findings" : "\(report.findings.count) finding(s) in \(findings)")
+        if report.findings.isEmpty {
+            print("no findings")
+        } else {
+            print(
+                "\(report.findings.count - unwritten) finding(s) in \(findings)"
+                    + (unwritten > 0 ? ", \(unwritten) not written" : "")
+                    + ", \(failing) failing --policy \(policy.rawValue)")
+        }
         await server.stop()
         await supervisor?.stop()
         try? await group.shutdownGracefully()
-        throw ExitCode(report.findings.isEmpty ? ExitStatus.passed : ExitStatus.failed)
+        throw ExitCode(failing > 0 || unwritten > 0 ? ExitStatus.failed : ExitStatus.passed)
     }
 
     /// Starts `command` under a supervisor and waits until it serves; the URL is `url` or the
@@ -247,17 +280,40 @@ struct FuzzCommand: AsyncParsableCommand {
             s.execs, s.execsPerSecond, s.connections, s.connectionsPerSecond, s.findings, s.corpus, s.elapsed)
     }
 
+    /// Replays each file's sequence through the current oracles; one that reproduces is written
+    /// again to --findings under the current judge and played as a case, and its verdicts decide
+    /// (as for a campaign's findings) whether --policy fails it.
     private func replayFiles(_ campaign: Campaign) async -> Bool {
         var any = false
         for path in replay {
             do {
                 let sequence = try Reproducer.sequence(fromCaseFile: URL(fileURLWithPath: path))
-                let (finding, _) = await campaign.check(sequence)
-                if let finding {
-                    any = true
-                    print("\(path): REPRODUCED \(finding.key)\n  \(finding.evidence)")
-                } else {
+                let (finding, observation) = await campaign.check(sequence)
+                guard let finding else {
                     print("\(path): not reproduced")
+                    continue
+                }
+                let definition = Reproducer.caseDefinition(
+                    sequence: sequence, finding: finding, observation: observation,
+                    context: .init(seed: 0, run: 0, url: campaign.options.url.description, replayedFrom: path))
+                let verdict = await campaign.playAsCase(definition)
+                var item = Campaign.Recorded(finding: finding, sequence: sequence, run: 0, caseVerdict: verdict)
+                do {
+                    item.file = try Reproducer.write(
+                        definition, finding: finding, to: URL(fileURLWithPath: findings))
+                } catch {
+                    item.writeError = "\(error)"
+                }
+                let fails = !policy.passes(item.verdicts.behavior, item.verdicts.behaviorClose)
+                if fails || item.writeError != nil { any = true }
+                print(
+                    "\(path): REPRODUCED \(finding.key) [\(item.severity.rawValue), RFC 6455 §\(finding.rfc)]"
+                        + (fails ? "" : " passes --policy \(policy.rawValue)") + "\n  \(finding.evidence)")
+                print("  replayed as a case: \(verdict)")
+                if let file = item.file { print("  reproducer: \(file.path)") }
+                if let error = item.writeError {
+                    FileHandle.standardError.write(
+                        Data("gauntlet: error: the reproducer of \(finding.key) could not be written: \(error)\n".utf8))
                 }
             } catch {
                 print("\(path): \(error)")

@@ -37,7 +37,10 @@ extension CLITests {
 
             // The reproducer kills a fresh process each time it is replayed.
             for _ in 0..<3 {
-                let replay = try await GauntletBinary.run(["fuzz", "--exec", command, "--replay", file.path])
+                let replay = try await GauntletBinary.run([
+                    "fuzz", "--exec", command, "--replay", file.path, "--findings",
+                    dir.appendingPathComponent("replayed").path,
+                ])
                 #expect(replay.stdout.contains("REPRODUCED crash: server died"), "\(replay.stdout)\(replay.stderr)")
             }
         }

@@ -19,6 +19,36 @@ public final class FaultyEchoServer: Sendable {
         public static let hangOnPingFF = Faults(rawValue: 2)
         /// Echoes text messages without validating UTF-8.
         public static let skipUTF8Validation = Faults(rawValue: 4)
+
+        // Permitted by RFC 6455: a campaign must not fail these under `--policy standard`.
+
+        /// Fails the connection on a protocol violation with a close frame without a code
+        /// (§7.1.7: the code is part of a SHOULD).
+        public static let failWithEmptyClose = Faults(rawValue: 8)
+        /// Fails the connection on a protocol violation by closing TCP without a close frame
+        /// (§7.1.7: an endpoint may omit the close frame).
+        public static let failByClosingTCP = Faults(rawValue: 16)
+        /// Validates UTF-8 only once a text message is complete, then fails with 1007
+        /// (Autobahn rates this NON-STRICT).
+        public static let validateUTF8Lazily = Faults(rawValue: 32)
+        /// Takes text only: a binary message is refused with close 1003 (§7.4.1's own example).
+        public static let refuseBinaryWith1003 = Faults(rawValue: 64)
+
+        // Wrong, but only a SHOULD: NON-STRICT findings.
+
+        /// Fails the connection on a protocol violation with close 1011 instead of the code the
+        /// RFC names for it.
+        public static let failWith1011 = Faults(rawValue: 128)
+
+        // Broken MUSTs.
+
+        /// Answers a binary message with a frame of reserved opcode 3, then closes TCP at once.
+        public static let violateThenCloseTCP = Faults(rawValue: 256)
+        /// Answers every ping with a pong whose payload differs from the ping's.
+        public static let wrongPongPayload = Faults(rawValue: 512)
+
+        /// Faults that take the failing of a connection away from the core.
+        static let ownFailure: Faults = [.failWithEmptyClose, .failByClosingTCP, .failWith1011]
     }
 
     public let port: Int
@@ -194,13 +224,29 @@ public struct FaultyEchoApplication: EndpointApplication {
                 fragments.append(frame.payload.readableBytes)
             }
         case .message(let opcode, let payload):
-            if server.faults.contains(.dieOnEmptyMiddleFragment), opcode == .binary, fragments.count == 3,
+            let faults = server.faults
+            if faults.contains(.dieOnEmptyMiddleFragment), opcode == .binary, fragments.count == 3,
                 fragments[1] == 0
             {
                 server.die(
                     "faulty-echo: fatal error: binary message in three fragments with an empty middle one "
                         + "(\(fragments[0]) + 0 + \(fragments[2]) octets)")
                 return .hang
+            }
+            if faults.contains(.validateUTF8Lazily), opcode == .text,
+                !UTF8Validator.isValid(payload.readableBytesView)
+            {
+                endpoint.fail(code: CloseCode.invalidPayload)
+                return .proceed
+            }
+            if faults.contains(.refuseBinaryWith1003), opcode == .binary {
+                endpoint.close(code: CloseCode.unsupportedData, initiated: true)
+                return .proceed
+            }
+            if faults.contains(.violateThenCloseTCP), opcode == .binary {
+                endpoint.sendUnchecked(Opcode(rawValue: 3), payload)
+                endpoint.drop()
+                return .proceed
             }
             endpoint.send(opcode, payload)
         case .ping(let payload):
@@ -210,6 +256,23 @@ public struct FaultyEchoApplication: EndpointApplication {
             {
                 return .hang
             }
+            if server.faults.contains(.wrongPongPayload) {
+                var wrong = Array(payload.readableBytesView)
+                if wrong.isEmpty { wrong = [0x21] } else { wrong[0] ^= 0xFF }
+                endpoint.send(.pong, ByteBuffer(bytes: wrong))
+            }
+        case .violation:
+            // The core only reported it (see `policy`): this server fails its own way.
+            let faults = server.faults
+            if faults.contains(.failByClosingTCP) {
+                endpoint.drop()
+            } else if endpoint.state != .open {
+                endpoint.drop()
+            } else if faults.contains(.failWithEmptyClose) {
+                endpoint.close(payload: [], initiated: true)
+            } else if faults.contains(.failWith1011) {
+                endpoint.close(code: CloseCode.internalError, initiated: true)
+            }
         default:
             break
         }
@@ -218,13 +281,16 @@ public struct FaultyEchoApplication: EndpointApplication {
 }
 
 extension FaultyEchoServer {
-    /// The reference policy, except that a close without a code is answered with 1000 and
-    /// UTF-8 goes unchecked when that is the fault.
+    /// The reference policy, except that a close without a code is answered with 1000, and what
+    /// the faults change: UTF-8 checked late or never, pings not answered by the core, violations
+    /// only reported to the application, which fails the connection its own way.
     var policy: EndpointPolicy {
         var policy = EndpointPolicy.reference(maxMessageSize: 64 * 1024 * 1024)
         policy.closeReply = .echoCodeOrNormal
         policy.refusal = .badRequest
-        policy.validateUTF8 = !faults.contains(.skipUTF8Validation)
+        policy.validateUTF8 = faults.isDisjoint(with: [.skipUTF8Validation, .validateUTF8Lazily])
+        policy.answerPings = !faults.contains(.wrongPongPayload)
+        if !faults.isDisjoint(with: Faults.ownFailure) { policy.onViolation = .report }
         return policy
     }
 }
