@@ -17,11 +17,17 @@ struct FuzzCommand: AsyncParsableCommand {
             is minimized and written to --findings as a case file that replays with \
             `gauntlet test URL --case-file FILE`. Before the campaign Gauntlet checks that the server \
             completes a handshake and echoes one message; a server that cannot be reached ends the run \
-            with exit 1 and writes no finding. Progress is redrawn on a terminal and printed every \
+            with exit 1 and writes no finding. With --exec Gauntlet starts the server itself, restarts \
+            it whenever it dies, takes the death as the crash signal, replays the inputs that were in \
+            flight one at a time against the restarted server to find the one that kills it, and keeps \
+            the server's last output with the finding. Without --exec, a crash while several inputs \
+            were in flight is reported unattributed with all of them written (--jobs 1 attributes it \
+            exactly). Progress is redrawn on a terminal and printed every \
             10 s otherwise (CI, a pipe). Every finding carries the verdict its reproducer gets when \
             played as a case (FAILED, NON-STRICT, INFORMATIONAL) and its RFC section; --policy decides \
             which fail the run, as for `gauntlet test`. Exit codes: 0 no finding the policy fails, 1 \
-            such findings, a reproducer that could not be written, or an unreachable server, 64 usage.
+            such findings, a reproducer that could not be written, or an unreachable server, 64 usage. \
+            `gauntlet fuzz merge --help`: merging the findings and corpora of campaigns run apart.
             """)
 
     /// Seconds between progress lines when stderr is not a terminal.
@@ -51,7 +57,18 @@ struct FuzzCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait for a sequence's responses.")
     var timeout: Int = 1000
 
-    @Option(help: "Seconds to wait for a crashed server to come back (a supervised server); 0 stops at a crash.")
+    @Option(
+        help: ArgumentHelp(
+            "Start the server under test with this command and restart it whenever it dies; {port} is replaced by the port (a free one when no URL is given).",
+            discussion:
+                "The command is exec'ed by /bin/sh -c: one program with its arguments (use `env VAR=value program …` for the environment, a script for more).",
+            valueName: "command"))
+    var exec: String?
+
+    @Option(
+        help:
+            "Seconds to wait for a crashed server to come back (a server restarted by something else); 0 stops at a crash. With --exec: how long a restart may take. (default: 10 with --exec)"
+    )
     var restartWait: Double = 0
 
     @Option(help: "Executions the minimizer may spend per finding.")
@@ -75,17 +92,43 @@ struct FuzzCommand: AsyncParsableCommand {
     @Flag(help: "Print only the summary.")
     var quiet = false
 
+    @Option(
+        help:
+            "Run this many campaign processes at once, sharing the corpus directory (default with this option: FINDINGS/corpus) and the findings directory; each finding is written by one of them. Seeds are SEED, SEED+1, …; --runs is per worker."
+    )
+    var workers: Int = 1
+
+    /// Set by the parent of `--workers` on each worker: workers claim findings under this id.
+    @Option(help: .hidden)
+    var claimId: String?
+
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
         if timeout < 10 { throw ValidationError("--timeout is in milliseconds and must be at least 10") }
+        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if workers > 1, exec != nil, url != nil {
+            throw ValidationError("with --workers, --exec must pick each worker's port: use {port} and no URL")
+        }
+        if workers > 1, !replay.isEmpty { throw ValidationError("--replay runs in one process; drop --workers") }
+        if let exec, url == nil, !exec.contains("{port}") {
+            throw ValidationError("--exec needs {port} in the command, or a URL saying where the server listens")
+        }
     }
 
     func run() async throws {
+        if workers > 1 { throw ExitCode(try await FuzzWorkers.run(self)) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: ServerUnderTest
+        var supervisor: ProcessSupervisor?
         do {
-            server = try await ServerUnderTest.start(url, group: group)
+            if let exec {
+                let started = try await Self.supervise(exec, url: url)
+                supervisor = started.0
+                server = try await ServerUnderTest.start(started.1, group: group)
+            } else {
+                server = try await ServerUnderTest.start(url, group: group)
+            }
         } catch let error as TargetURLError {
             throw UsageError("\(error)")
         }
@@ -102,6 +145,8 @@ struct FuzzCommand: AsyncParsableCommand {
         options.minimize = !noMinimize
         options.minimizeBudget = minimizeBudget
         options.restartWait = restartWait
+        options.supervisor = supervisor
+        options.claimID = claimId
         let campaign = Campaign(options: options, group: group)
 
         if let unreachable = await campaign.preflight() {
@@ -109,6 +154,7 @@ struct FuzzCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("gauntlet: error: cannot fuzz \(target): \(unreachable)\n".utf8))
             await server.stop()
+            await supervisor?.stop()
             try? await group.shutdownGracefully()
             throw ExitCode(ExitStatus.failed)
         }
@@ -116,6 +162,7 @@ struct FuzzCommand: AsyncParsableCommand {
         if !replay.isEmpty {
             let found = await replayFiles(campaign)
             await server.stop()
+            await supervisor?.stop()
             try? await group.shutdownGracefully()
             throw ExitCode(found ? ExitStatus.failed : ExitStatus.passed)
         }
@@ -127,6 +174,9 @@ struct FuzzCommand: AsyncParsableCommand {
         let mode = ProgressPrinter.mode(quiet: quiet)
         let interactive = mode == .live
         if !quiet {
+            if let supervisor {
+                print("server: \(supervisor.resolvedCommand) (output in \(supervisor.logDirectory.path))")
+            }
             print(
                 "gauntlet fuzz \(target) seed \(options.seed) jobs \(jobs)"
                     + (options.duration.map { " duration \(Int($0)) s" } ?? "") + (runs.map { " runs \($0)" } ?? ""))
@@ -164,6 +214,16 @@ struct FuzzCommand: AsyncParsableCommand {
                     + "(run \(item.run), \(item.sequence.frames.count) frame(s))"
                     + (fails ? "" : " passes --policy \(policy.rawValue)"))
             print("  \(item.finding.evidence)")
+            if !item.attributed {
+                print("  unattributed: \(item.suspects.count) input(s) were in flight; each is written as a suspect:")
+                for file in item.suspectFiles { print("    \(file.path)") }
+            }
+            if let death = item.death {
+                print("  server died: \(death.status); its last output:")
+                for line in death.outputTail.split(separator: "\n", omittingEmptySubsequences: false).suffix(20) {
+                    print("    | \(line)")
+                }
+            }
             if let file = item.file {
                 print("  reproducer: \(file.path)")
                 if let verdict = item.caseVerdict {
@@ -190,8 +250,28 @@ struct FuzzCommand: AsyncParsableCommand {
                     + ", \(failing) failing --policy \(policy.rawValue)")
         }
         await server.stop()
+        await supervisor?.stop()
         try? await group.shutdownGracefully()
         throw ExitCode(failing > 0 || unwritten > 0 ? ExitStatus.failed : ExitStatus.passed)
+    }
+
+    /// Starts `command` under a supervisor and waits until it serves; the URL is `url` or the
+    /// loopback port the supervisor picked.
+    static func supervise(_ command: String, url: String?) async throws -> (ProcessSupervisor, String) {
+        let given = try url.map { try TargetURL(parsing: $0) }
+        let supervisor = try ProcessSupervisor(
+            command: command, host: given?.host ?? "127.0.0.1", port: given?.port ?? 0)
+        try supervisor.start()
+        guard await supervisor.waitUntilServing(timeout: 30) else {
+            let tail = supervisor.lastDeath()?.outputTail ?? supervisor.currentOutputTail()
+            await supervisor.stop()
+            FileHandle.standardError.write(
+                Data(
+                    ("gauntlet: error: the server command did not accept connections on port \(supervisor.port) "
+                        + "within 30 s: \(supervisor.resolvedCommand)\n" + tail).utf8))
+            throw ExitCode(ExitStatus.failed)
+        }
+        return (supervisor, url ?? "ws://\(supervisor.host):\(supervisor.port)/")
     }
 
     static func line(_ s: Campaign.Stats) -> String {

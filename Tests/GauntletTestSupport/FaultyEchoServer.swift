@@ -1,5 +1,6 @@
 import Foundation
 import GauntletEngine
+import GauntletFuzz
 import NIOCore
 import NIOPosix
 import WebSocketEndpoint
@@ -55,6 +56,9 @@ public final class FaultyEchoServer: Sendable {
     let faults: Faults
     /// After dying, listen again after this delay (a supervisor restarting it); `nil` stays dead.
     let restartDelay: TimeAmount?
+    /// Called with the fault's last words when it kills the server (a real process prints them
+    /// and aborts: see the `faulty-echo` executable).
+    let onDeath: (@Sendable (String) -> Void)?
     let group: EventLoopGroup
     private let state = LockedBox(ServerState())
 
@@ -62,24 +66,30 @@ public final class FaultyEchoServer: Sendable {
         var listener: Channel?
         var children: [ObjectIdentifier: Channel] = [:]
         var deaths = 0
+        /// What the server "wrote" before each death, as a process would on stderr.
+        var output = ""
     }
 
-    private init(host: String, port: Int, faults: Faults, restartDelay: TimeAmount?, group: EventLoopGroup) {
+    private init(
+        host: String, port: Int, faults: Faults, restartDelay: TimeAmount?,
+        onDeath: (@Sendable (String) -> Void)?, group: EventLoopGroup
+    ) {
         self.host = host
         self.port = port
         self.faults = faults
         self.restartDelay = restartDelay
+        self.onDeath = onDeath
         self.group = group
     }
 
     public static func start(
         faults: Faults, restartDelay: TimeAmount? = nil, host: String = "127.0.0.1", port: Int = 0,
-        group: EventLoopGroup
+        onDeath: (@Sendable (String) -> Void)? = nil, group: EventLoopGroup
     ) async throws -> FaultyEchoServer {
         let probe = try await bind(host: host, port: port, group: group, server: nil)
         let boundPort = probe.localAddress?.port ?? port
         let server = FaultyEchoServer(
-            host: host, port: boundPort, faults: faults, restartDelay: restartDelay, group: group)
+            host: host, port: boundPort, faults: faults, restartDelay: restartDelay, onDeath: onDeath, group: group)
         try await probe.close()
         try await server.listen()
         return server
@@ -156,9 +166,11 @@ public final class FaultyEchoServer: Sendable {
     }
 
     /// The simulated process death: every socket reset at once, the port closed.
-    func die() {
+    func die(_ why: String) {
+        onDeath?(why)
         let (listener, children) = state.withLockedValue { s -> (Channel?, [Channel]) in
             s.deaths += 1
+            s.output += why + "\n"
             defer {
                 s.listener = nil
                 s.children = [:]
@@ -175,6 +187,20 @@ public final class FaultyEchoServer: Sendable {
         guard let restartDelay else { return }
         group.next().scheduleTask(in: restartDelay) {
             Task { try? await self.listen() }
+        }
+    }
+}
+
+/// The in-process server reports its simulated deaths exactly, as a process supervisor would.
+extension FaultyEchoServer: SupervisedServer {
+    public func waitUntilServing(timeout: Double) async -> Bool {
+        await waitUntilListening(limit: timeout)
+        return isListening
+    }
+
+    public func lastDeath() -> ServerDeath? {
+        state.withLockedValue { s in
+            s.deaths == 0 ? nil : ServerDeath(status: "simulated death \(s.deaths)", outputTail: s.output)
         }
     }
 }
@@ -202,7 +228,9 @@ public struct FaultyEchoApplication: EndpointApplication {
             if faults.contains(.dieOnEmptyMiddleFragment), opcode == .binary, fragments.count == 3,
                 fragments[1] == 0
             {
-                server.die()
+                server.die(
+                    "faulty-echo: fatal error: binary message in three fragments with an empty middle one "
+                        + "(\(fragments[0]) + 0 + \(fragments[2]) octets)")
                 return .hang
             }
             if faults.contains(.validateUTF8Lazily), opcode == .text,
