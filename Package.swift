@@ -141,10 +141,20 @@ let package = Package(
             name: "GauntletTestSupport",
             dependencies: [
                 "WebSocketWire", "WebSocketEndpoint", "GauntletEngine", "GauntletJudge", "GauntletReports",
-                .product(name: "NIOCore", package: "swift-nio"),
+                "GauntletFuzz", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/GauntletTestSupport"
+        ),
+        // `FaultyEchoServer` as a process that really dies (abort) on its fault: the CLI tests
+        // supervise it with `gauntlet fuzz --exec`.
+        .executableTarget(
+            name: "faulty-echo",
+            dependencies: [
+                "GauntletTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/FaultyEchoExecutable"
         ),
         .testTarget(
             name: "GauntletEngineTests",
@@ -164,6 +174,8 @@ let package = Package(
             ]),
         // The README's Swift API example: public API only (no @testable), so it compiles as a user's would.
         .testTarget(name: "GauntletKitExampleTests", dependencies: ["GauntletKit"]),
-        .testTarget(name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "GauntletCLITests", dependencies: ["gauntlet", "nio-client-driver", "faulty-echo"],
+            exclude: ["Fixtures"]),
     ]
 )

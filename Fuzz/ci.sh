@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Fuzz CI: build the libFuzzer targets with the fuzzer and address sanitizers, run each for
-# FUZZ_SECONDS (default 30), and run a gauntlet fuzz smoke campaign of the same length against
-# `gauntlet echo`, which must find nothing. Exits non-zero on any crash or finding.
+# Fuzz CI: build the libFuzzer targets with the fuzzer and address sanitizers through the
+# ClusterFuzzLite build script (.clusterfuzzlite/build.sh, with $SRC, $OUT and the sanitizer
+# flags set as the builder image sets them, without Docker), run each for FUZZ_SECONDS (default
+# 30), and run a gauntlet fuzz smoke campaign of the same length against `gauntlet echo`
+# started under --exec, which must find nothing. Exits non-zero on any crash or finding.
 #
 #   Fuzz/ci.sh                   # from anywhere
 #   GAUNTLET=/path/to/gauntlet Fuzz/ci.sh   # reuse an already built CLI (default: debug build)
@@ -19,8 +21,15 @@ stamp() { echo "[fuzz-ci +$(( $(date +%s) - started ))s] $*"; }
 # Swift 6.3's driver adds no coverage instrumentation for -sanitize=fuzzer when
 # -sanitize=address comes after it (SwiftPM's order), so ask for it explicitly.
 FLAGS=(--sanitize=address --sanitize=fuzzer -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp)
-stamp "building the Fuzz package (fuzzer + address sanitizers)"
-swift build "${FLAGS[@]}"
+stamp "building the Fuzz package (fuzzer + address sanitizers) with .clusterfuzzlite/build.sh"
+# The builder image's layout: the checkout at $SRC/gauntlet (a symlink here; build.sh builds in
+# the physical directory, so this is the one build CI makes of the Fuzz package).
+SRC=$(mktemp -d)
+ln -s "$(cd .. && pwd -P)" "$SRC/gauntlet"
+OUT="$PWD/.build-out"
+SRC="$SRC" OUT="$OUT" SANITIZER=address SWIFTFLAGS="${FLAGS[*]}" GAUNTLET_FUZZ_CONFIGURATION=debug \
+    ../.clusterfuzzlite/build.sh
+rm -rf "$SRC"
 BIN=$(swift build "${FLAGS[@]}" --show-bin-path)
 
 GAUNTLET=${GAUNTLET:-}
@@ -36,7 +45,10 @@ run_target() {
     local target=$1; shift
     mkdir -p ".build-corpus/$target" "FailCases/$target"
     stamp "running $target for ${FUZZ_SECONDS}s"
-    if ! "$BIN/$target" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+    # The five codec targets run from $OUT, as ClusterFuzzLite runs them; FuzzNetwork from the build.
+    local binary="$OUT/$target"
+    [[ -x "$binary" ]] || binary="$BIN/$target"
+    if ! "$binary" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
         -dict="Dictionaries/${DICT[$target]}.dict" -artifact_prefix="FailCases/$target/" "$@" \
         ".build-corpus/$target" "Corpus/$target" > ".build-corpus/$target.log" 2>&1; then
         echo "FAILED: $target (see FailCases/$target/ and below)"; tail -40 ".build-corpus/$target.log"; status=1
@@ -58,8 +70,9 @@ stamp "gauntlet echo at $URL"
 ASAN_OPTIONS=detect_leaks=0 GAUNTLET_FUZZ_URL="$URL" GAUNTLET_FUZZ_FINDINGS=.build-findings GAUNTLET_FUZZ_ABORT_ON=crash,hang,protocol-violation,echo-instead-of-fail,accepted-violation,rejected-valid,wrong-echo \
     run_target FuzzNetwork -max_len=4096 -detect_leaks=0
 
-stamp "gauntlet fuzz smoke campaign for ${FUZZ_SECONDS}s"
-if ! "$GAUNTLET" fuzz "$URL" --duration "$FUZZ_SECONDS" --seed 1 --jobs 16 --quiet --findings .build-findings/smoke; then
+stamp "gauntlet fuzz smoke campaign for ${FUZZ_SECONDS}s (gauntlet echo under --exec)"
+if ! "$GAUNTLET" fuzz --exec "$GAUNTLET echo --port {port}" --duration "$FUZZ_SECONDS" --seed 1 --jobs 16 --quiet \
+    --findings .build-findings/smoke; then
     echo "FAILED: the smoke campaign found something in gauntlet echo (.build-findings/smoke)"; status=1
 fi
 stamp "done, status $status"

@@ -29,6 +29,9 @@ final class ExecHandler: ChannelInboundHandler {
     private var endpoint: Endpoint
     /// Whether a close (the trailer, or the sequence's own) has gone out or is on its way.
     private var trailerSent = false
+    /// Whether the last piece of the sequence is out: a deferred trailer never overtakes a
+    /// delayed frame (a ping behind the last message would otherwise arrive after our close).
+    private var allWritten = false
     private var finished = false
     private var started = NIODeadline.now()
     private var timer: Scheduled<Void>?
@@ -152,7 +155,7 @@ final class ExecHandler: ChannelInboundHandler {
     /// What follows from the events of one read: the deferred trailer, the end of the wait.
     private func afterEvents() {
         guard !finished, endpoint.wasOpen, obs.violation == nil, obs.closeFrame == nil else { return }
-        if plan.deferredTrailer && plan.trailerDelay == nil && !trailerSent
+        if plan.deferredTrailer && plan.trailerDelay == nil && !trailerSent && allWritten
             && obs.messages.count >= plan.expectedMessages
         {
             trailerSent = true
@@ -194,6 +197,9 @@ final class ExecHandler: ChannelInboundHandler {
         context.writeAndFlush(buffer, promise: promise)
         promise.futureResult.assumeIsolated().whenComplete { [self] _ in
             guard !finished, let context = self.context else { return }
+            allWritten = true
+            afterEvents()
+            guard !finished else { return }
             timer?.cancel()
             timer = context.eventLoop.assumeIsolated().scheduleTask(in: plan.timeout) { [self] in
                 finish(.timeout, error: nil)

@@ -50,9 +50,16 @@ public final class NetworkHarness: @unchecked Sendable {
         let definition = Reproducer.caseDefinition(
             sequence: sequence, finding: finding, observation: observation,
             context: .init(seed: 0, run: runs, url: executor.url.description))
-        let file = try? Reproducer.write(definition, finding: finding, to: findingsDirectory)
-        FileHandle.standardError.write(
-            Data("FINDING \(finding.key): \(finding.evidence)\n  reproducer: \(file?.path ?? "-")\n".utf8))
+        let written: String
+        do {
+            written = try Reproducer.write(definition, finding: finding, to: findingsDirectory).path
+        } catch {
+            written = "NOT WRITTEN: \(error)"
+        }
+        let line =
+            "FINDING \(finding.key) [\(finding.severity.rawValue), RFC 6455 §\(finding.rfc)]: \(finding.evidence)\n"
+            + "  reproducer: \(written)\n"
+        FileHandle.standardError.write(Data(line.utf8))
         if abortOn.contains(finding.kind.rawValue) { abort() }
     }
 

@@ -26,6 +26,18 @@ public struct Reference: Hashable, Sendable {
     /// For `.incomplete`: a violation in the unfinished frame. The server may fail at once or
     /// wait for the rest of the frame; both are fine.
     public var pendingViolation: ProtocolViolation?
+    /// For `.fail(invalidUTF8)`: the invalid text message never completes in the stream, so a
+    /// server that validates UTF-8 only when a message is complete (Autobahn rates this
+    /// NON-STRICT, 6.4.x) never gets to fail on it.
+    public var lazyUTF8Excused = false
+
+    /// A frame this large is beyond any size limit a server may set (§10.4: the RFC sets none,
+    /// and asks implementations to impose their own); the fuzzer's real payloads stay far below.
+    public static let oversizedFrame: UInt64 = 1 << 20
+
+    /// For `.incomplete`: the stream ends inside a frame that declares more than
+    /// `oversizedFrame` octets, which a server may refuse by failing the connection.
+    public var endsInOversizedFrame = false
 
     public struct ExpectedMessage: Hashable, Sendable {
         public var opcode: UInt8
@@ -46,7 +58,9 @@ public struct Reference: Hashable, Sendable {
         while true {
             do {
                 guard let event = try reader.next() else {
-                    return Reference(messages: messages, pings: pings, terminal: .incomplete)
+                    var reference = Reference(messages: messages, pings: pings, terminal: .incomplete)
+                    reference.endsInOversizedFrame = (unfinishedFrameLength(stream) ?? 0) > oversizedFrame
+                    return reference
                 }
                 switch event {
                 case .message(let op, let payload):
@@ -69,9 +83,59 @@ public struct Reference: Hashable, Sendable {
                     reference.pendingViolation = error
                     return reference
                 }
-                return Reference(messages: messages, pings: pings, terminal: .fail(error))
+                var reference = Reference(messages: messages, pings: pings, terminal: .fail(error))
+                if case .invalidUTF8 = error.kind, error.messageOffset != nil {
+                    reference.lazyUTF8Excused = !textMessageCompletes(after: messages.count, in: stream)
+                }
+                return reference
             }
         }
+    }
+
+    /// The declared payload length of the frame `stream` ends inside (headers read without any
+    /// validation), or `nil` when it ends on a frame boundary or inside a header.
+    static func unfinishedFrameLength(_ stream: [UInt8]) -> UInt64? {
+        var start = 0
+        while start < stream.count {
+            guard start + 2 <= stream.count else { return nil }
+            let length7 = stream[start + 1] & 0x7F
+            var header = 2
+            var length = UInt64(length7)
+            if length7 >= 126 {
+                let width = length7 == 126 ? 2 : 8
+                guard start + 2 + width <= stream.count else { return nil }
+                length = stream[(start + 2)..<(start + 2 + width)].reduce(0) { $0 << 8 | UInt64($1) }
+                header += width
+            }
+            if stream[start + 1] & 0x80 != 0 { header += 4 }
+            let (end, overflow) = UInt64(start + header).addingReportingOverflow(length)
+            if overflow || end > UInt64(stream.count) { return length }
+            start = Int(end)
+        }
+        return nil
+    }
+
+    /// Whether a reader that does not validate UTF-8 delivers more than `delivered` messages from
+    /// `stream`: the message holding the invalid octet then completes, and a lazy validator
+    /// must fail there.
+    static func textMessageCompletes(after delivered: Int, in stream: [UInt8]) -> Bool {
+        var configuration = strictServer
+        configuration.validateUTF8 = false
+        var reader = MessageReader(configuration: configuration)
+        reader.append(ByteBuffer(bytes: stream))
+        var count = 0
+        while let event = try? reader.next() {
+            switch event {
+            case .message:
+                count += 1
+                if count > delivered { return true }
+            case .close:
+                return false
+            case .ping, .pong, .frame:
+                break
+            }
+        }
+        return false
     }
 
     /// Violations the RFC leaves to the receiver: non-minimal lengths, including a control
@@ -226,59 +290,83 @@ public struct Observation: Hashable, Sendable {
     }
 }
 
-/// One thing the oracles found.
-public struct Finding: Hashable, Sendable, Codable {
-    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
-        /// The connection died without a close and the server no longer answers a fresh echo.
-        case crash
-        /// No close and no TCP close within the bound although a response was due.
-        case hang
-        /// The server's own frames break RFC 6455 (masked, RSV, opcode, UTF-8, close code, …).
-        case protocolViolation = "protocol-violation"
-        /// The server echoed a message after (or made of) a protocol error instead of failing.
-        case echoInsteadOfFail = "echo-instead-of-fail"
-        /// The server closed normally after a protocol error instead of failing the connection.
-        case acceptedViolation = "accepted-violation"
-        /// The server failed the connection on valid input.
-        case rejectedValid = "rejected-valid"
-        /// The server echoed something other than what was sent.
-        case wrongEcho = "wrong-echo"
-    }
-
-    public var kind: Kind
-    /// A stable discriminator: two findings with the same kind and detail are the same bug.
-    public var detail: String
-    /// What exactly was seen, for people.
-    public var evidence: String
-    /// The RFC 6455 section the finding is about.
-    public var rfc: String
-
-    public init(kind: Kind, detail: String, evidence: String, rfc: String) {
-        self.kind = kind
-        self.detail = detail
-        self.evidence = evidence
-        self.rfc = rfc
-    }
-
-    /// Deduplication key.
-    public var key: String { "\(kind.rawValue): \(detail)" }
-}
-
 /// The oracles: judge an observation against the reference.
+///
+/// Each finding carries the severity its RFC sentence allows (see `Finding.severity`); what the
+/// RFC permits yields no finding at all: failing a connection with a close frame without a code
+/// or by closing TCP (§7.1.7 makes the close frame a SHOULD and lets an endpoint omit it), and
+/// refusing valid input with a code made for that (1001, 1003 for data an endpoint cannot
+/// accept, 1008, 1009, 1013; §7.4.1).
 public enum Oracle {
-    /// Close codes a server may use to refuse valid input for its own reasons (size limits,
-    /// policy, shutting down, overload): not a finding.
-    static let limitCodes: Set<UInt16> = [1001, 1008, 1009, 1013]
+    /// The codes the RFC names for failing on `violation`: its own (1002 or 1007), 1002 for any
+    /// protocol error, and 1003 for data the endpoint cannot accept (§7.4.1).
+    public static func namedCodes(for violation: ProtocolViolation) -> [UInt16] {
+        Array(Set([violation.closeCode, 1002, 1003])).sorted()
+    }
 
     /// Everything but `crash`, which needs a health check (see `Campaign`).
     public static func judge(_ ref: Reference, _ obs: Observation, timeoutMs: Int) -> Finding? {
         if obs.end == .connectFailed || !obs.handshakeOK { return nil }
+        if let finding = judgeReceived(ref, obs) { return finding }
+        let got = obs.messages
+        let closeCode = obs.closeFrame
+        let missing = ref.messages.count - got.count
+        switch ref.terminal {
+        case .undecided:
+            break
+        case .fail(let v):
+            return judgeFailure(v, ref, obs, timeoutMs: timeoutMs)
+        case .closeReply, .incomplete:
+            var isClose = false
+            var ourCode: UInt16?
+            if case .closeReply(let code) = ref.terminal {
+                isClose = true
+                ourCode = code
+            }
+            if let code = closeCode {
+                let c = code ?? 1000
+                // Codes registered after RFC 6455 (1012–1014) fall in the range §7.4.2 reserves for
+                // future definitions; a receiver that treats them as a protocol error (as
+                // Autobahn demands, Cases/DIVERGENCES.md) breaks no sentence of the RFC.
+                let unknownToTheRFC = isClose && c == 1002 && (1012...1014).contains(ourCode ?? 0)
+                if [1002, 1007, 1011].contains(c) && !(isClose && ourCode == c) && ref.pendingViolation == nil
+                    && !unknownToTheRFC
+                {
+                    return Finding(
+                        kind: .rejectedValid, detail: "close \(c)",
+                        evidence: "the input is valid, yet the server failed the connection with close \(c)"
+                            + received(obs),
+                        rfc: "7.1.7")
+                }
+                // Fewer echoes before a close is no finding: many servers answer a close that
+                // arrives with pending messages first, which the RFC allows.
+                if isClose, missing <= 0, c == 1000 || c == ourCode, let finding = judgePongs(ref, obs) {
+                    return finding
+                }
+            } else if obs.end == .timeout {
+                if isClose || missing > 0 {
+                    return Finding(
+                        kind: .hang, detail: isClose ? "no close reply" : "missing echo",
+                        evidence: "\(ref.messages.count) echo(es)\(isClose ? " and a close reply" : "") were due; "
+                            + "after \(timeoutMs) ms the server had sent \(got.count) echo(es) and no close"
+                            + received(obs),
+                        rfc: isClose ? "5.5.1" : "5.6")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// What the server sent, whatever way the connection ended: its own frames must be valid,
+    /// and its echoes a prefix of the messages due, octet for octet. Judged for connections
+    /// that ended abruptly too, so a violation sent just before a TCP drop is not lost.
+    public static func judgeReceived(_ ref: Reference, _ obs: Observation) -> Finding? {
+        guard obs.end != .connectFailed, obs.handshakeOK else { return nil }
         let got = obs.messages
         let refViolation: ProtocolViolation? = {
             if case .fail(let v) = ref.terminal { return v }
             return nil
         }()
-        // Echoes: a prefix of the expected ones, octet for octet.
         for (k, message) in got.enumerated() {
             if k >= ref.messages.count {
                 if ref.terminal == .undecided { break }
@@ -315,59 +403,89 @@ public enum Oracle {
             return Finding(
                 kind: .protocolViolation, detail: violation.kind.name,
                 evidence: "the server's own output breaks the protocol: \(violation.description) (server-role "
-                    + "frames read by the strict decoder)",
+                    + "frames read by the strict decoder)"
+                    + (obs.endedAbruptly ? ", then it closed TCP without a close frame" : ""),
                 rfc: violation.section)
         }
-        let closeCode = obs.closeFrame
-        let missing = ref.messages.count - got.count
-        switch ref.terminal {
-        case .undecided:
-            break
-        case .fail(let v):
-            if obs.end == .timeout {
-                return Finding(
-                    kind: .hang, detail: "no failure after \(v.kind.name)",
-                    evidence: "the input breaks the protocol (\(v.description)); the server neither sent a close "
-                        + "nor closed TCP within \(timeoutMs) ms" + received(obs),
-                    rfc: v.section)
-            }
-            if let code = closeCode, code == nil || code == 1000 {
+        return nil
+    }
+
+    /// How the server ended a connection whose input breaks the protocol at `v`.
+    static func judgeFailure(_ v: ProtocolViolation, _ ref: Reference, _ obs: Observation, timeoutMs: Int) -> Finding? {
+        let named = namedCodes(for: v)
+        let lazy = lazyFinding(v, ref, obs)
+        if let code = obs.closeFrame {
+            // A close frame without a code fails the connection as well: the code is part of a
+            // SHOULD (§7.1.7), and omitting the whole frame is allowed.
+            guard let code, !named.contains(code) else { return nil }
+            if let lazy { return lazy }
+            if code == 1000 {
                 return Finding(
                     kind: .acceptedViolation, detail: v.kind.name,
                     evidence: "the input breaks the protocol (\(v.description)); the server closed normally "
-                        + "(close \(code.map(String.init) ?? "without code")) instead of failing with \(v.closeCode)",
+                        + "(close 1000) instead of failing with \(v.closeCode)" + received(obs),
                     rfc: v.section)
             }
-        case .closeReply, .incomplete:
-            var isClose = false
-            var ourCode: UInt16?
-            if case .closeReply(let code) = ref.terminal {
-                isClose = true
-                ourCode = code
-            }
-            if let code = closeCode {
-                let c = code ?? 1000
-                if [1002, 1003, 1007, 1011].contains(c) && !(isClose && ourCode == c) && ref.pendingViolation == nil {
-                    return Finding(
-                        kind: .rejectedValid, detail: "close \(c)",
-                        evidence: "the input is valid, yet the server failed the connection with close \(c)"
-                            + received(obs),
-                        rfc: "7.1.7")
-                }
-                // Fewer echoes before a close is no finding: many servers answer a close that
-                // arrives with pending messages first, which the RFC allows.
-            } else if obs.end == .timeout {
-                if isClose || missing > 0 {
-                    return Finding(
-                        kind: .hang, detail: isClose ? "no close reply" : "missing echo",
-                        evidence: "\(ref.messages.count) echo(es)\(isClose ? " and a close reply" : "") were due; "
-                            + "after \(timeoutMs) ms the server had sent \(got.count) echo(es) and no close"
-                            + received(obs),
-                        rfc: isClose ? "5.5.1" : "5.6")
-                }
-            }
+            return Finding(
+                kind: .wrongCloseCode, detail: "\(v.kind.name) answered with \(code)",
+                evidence: "the input breaks the protocol (\(v.description)); the server failed the connection "
+                    + "with close \(code), a code RFC 6455 does not name for it (\(named.map(String.init).joined(separator: ", ")) "
+                    + "are; §7.1.7 asks for an appropriate code, a SHOULD)" + received(obs),
+                rfc: "7.4.1", severity: .nonStrict)
+        }
+        if obs.end == .timeout {
+            if let lazy { return lazy }
+            return Finding(
+                kind: .hang, detail: "no failure after \(v.kind.name)",
+                evidence: "the input breaks the protocol (\(v.description)); the server neither sent a close "
+                    + "nor closed TCP within \(timeoutMs) ms" + received(obs),
+                rfc: v.section)
         }
         return nil
+    }
+
+    /// The NON-STRICT finding for a server that did not fail on invalid UTF-8 in a text
+    /// message that never completes, when that is the case.
+    static func lazyFinding(_ v: ProtocolViolation, _ ref: Reference, _ obs: Observation) -> Finding? {
+        guard ref.lazyUTF8Excused else { return nil }
+        let did: String
+        if let code = obs.closeFrame {
+            did = "closed with \(code.map(String.init) ?? "no code")"
+        } else {
+            did = "neither closed nor failed"
+        }
+        return Finding(
+            kind: .lazyUTF8, detail: "invalidUTF8 in an unfinished message",
+            evidence: "the input holds invalid UTF-8 (\(v.description)) in a text message that never completes; "
+                + "the server \(did) instead of failing at once: it validates UTF-8 only when a message is "
+                + "complete (fail-fast is what Autobahn 6.4.x rates OK; later is NON-STRICT)" + received(obs),
+            rfc: "8.1", severity: .nonStrict)
+    }
+
+    /// §5.5.3: every ping is answered by a pong with identical application data, except that
+    /// only the most recent of several unanswered pings needs its pong; a pong nobody asked
+    /// for is allowed (a heartbeat). Judged once the server answered the close normally, so
+    /// everything before it was processed.
+    static func judgePongs(_ ref: Reference, _ obs: Observation) -> Finding? {
+        guard let last = ref.pings.last else { return nil }
+        let pongs: [[UInt8]] = obs.events.compactMap {
+            if case .pong(let payload) = $0 { return payload }
+            return nil
+        }
+        if pongs.contains(last) { return nil }
+        if let wrong = pongs.first(where: { !ref.pings.contains($0) }) {
+            return Finding(
+                kind: .wrongPong, detail: "pong payload differs",
+                evidence: "the last ping carried [\(Hex.short(last))] (\(last.count) octets); the server's pong "
+                    + "carried [\(Hex.short(wrong))] (\(wrong.count) octets) and no pong carried the ping's data"
+                    + received(obs),
+                rfc: "5.5.3")
+        }
+        return Finding(
+            kind: .wrongPong, detail: "no pong",
+            evidence: "\(ref.pings.count) ping(s) were sent before the close, the last with [\(Hex.short(last))]; "
+                + "the server answered the close without a pong for it" + received(obs),
+            rfc: "5.5.3")
     }
 
     /// The finding for a connection that died and a server that failed its health check.
@@ -382,11 +500,17 @@ public enum Oracle {
             rfc: "7.1.7")
     }
 
-    /// For a connection that dropped without a close on valid input while the server stayed up.
+    /// For a connection that dropped without a close while the server stayed up: what it sent
+    /// before (`judgeReceived`), then whether the drop itself was wrong (valid input).
     public static func abruptOnValid(_ ref: Reference, _ obs: Observation) -> Finding? {
+        if let finding = judgeReceived(ref, obs) { return finding }
         guard obs.handshakeOK, obs.endedAbruptly, obs.end != .connectFailed, obs.violation == nil else { return nil }
+        // Closing TCP is a way to fail the connection (§7.1.7 lets an endpoint omit the close).
         if case .fail = ref.terminal { return nil }
         if ref.terminal == .undecided || ref.pendingViolation != nil { return nil }
+        // Refusing a frame beyond its size limit is the server's right (§10.4), and closing TCP
+        // is a way to fail the connection; echoes still queued may be lost with it.
+        if ref.endsInOversizedFrame { return nil }
         if case .incomplete = ref.terminal, obs.messages.count >= ref.messages.count { return nil }
         return Finding(
             kind: .rejectedValid, detail: "dropped TCP",

@@ -17,9 +17,17 @@ struct FuzzCommand: AsyncParsableCommand {
             is minimized and written to --findings as a case file that replays with \
             `gauntlet test URL --case-file FILE`. Before the campaign Gauntlet checks that the server \
             completes a handshake and echoes one message; a server that cannot be reached ends the run \
-            with exit 1 and writes no finding. Progress is redrawn on a terminal and printed every \
-            10 s otherwise (CI, a pipe). Exit codes: 0 nothing found, 1 findings or unreachable \
-            server, 64 usage.
+            with exit 1 and writes no finding. With --exec Gauntlet starts the server itself, restarts \
+            it whenever it dies, takes the death as the crash signal, replays the inputs that were in \
+            flight one at a time against the restarted server to find the one that kills it, and keeps \
+            the server's last output with the finding. Without --exec, a crash while several inputs \
+            were in flight is reported unattributed with all of them written (--jobs 1 attributes it \
+            exactly). Progress is redrawn on a terminal and printed every \
+            10 s otherwise (CI, a pipe). Every finding carries the verdict its reproducer gets when \
+            played as a case (FAILED, NON-STRICT, INFORMATIONAL) and its RFC section; --policy decides \
+            which fail the run, as for `gauntlet test`. Exit codes: 0 no finding the policy fails, 1 \
+            such findings, a reproducer that could not be written, or an unreachable server, 64 usage. \
+            `gauntlet fuzz merge --help`: merging the findings and corpora of campaigns run apart.
             """)
 
     /// Seconds between progress lines when stderr is not a terminal.
@@ -49,7 +57,18 @@ struct FuzzCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait for a sequence's responses.")
     var timeout: Int = 1000
 
-    @Option(help: "Seconds to wait for a crashed server to come back (a supervised server); 0 stops at a crash.")
+    @Option(
+        help: ArgumentHelp(
+            "Start the server under test with this command and restart it whenever it dies; {port} is replaced by the port (a free one when no URL is given).",
+            discussion:
+                "The command is exec'ed by /bin/sh -c: one program with its arguments (use `env VAR=value program …` for the environment, a script for more).",
+            valueName: "command"))
+    var exec: String?
+
+    @Option(
+        help:
+            "Seconds to wait for a crashed server to come back (a server restarted by something else); 0 stops at a crash. With --exec: how long a restart may take. (default: 10 with --exec)"
+    )
     var restartWait: Double = 0
 
     @Option(help: "Executions the minimizer may spend per finding.")
@@ -58,23 +77,58 @@ struct FuzzCommand: AsyncParsableCommand {
     @Flag(help: "Write findings as found, without minimizing.")
     var noMinimize = false
 
-    @Option(help: "Replay reproducer case files written by an earlier campaign and report what they find (repeatable).")
+    @Option(
+        help:
+            "Replay reproducer case files of an earlier campaign (repeatable); one that still reproduces is written again to --findings under the current judge."
+    )
     var replay: [String] = []
+
+    @Option(
+        help:
+            "Pass rule for findings: strict (only INFORMATIONAL ones pass), standard (also NON-STRICT), lenient (the behavior verdict only)."
+    )
+    var policy: Policy = .standard
 
     @Flag(help: "Print only the summary.")
     var quiet = false
+
+    @Option(
+        help:
+            "Run this many campaign processes at once, sharing the corpus directory (default with this option: FINDINGS/corpus) and the findings directory; each finding is written by one of them. Seeds are SEED, SEED+1, …; --runs is per worker."
+    )
+    var workers: Int = 1
+
+    /// Set by the parent of `--workers` on each worker: workers claim findings under this id.
+    @Option(help: .hidden)
+    var claimId: String?
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
         if timeout < 10 { throw ValidationError("--timeout is in milliseconds and must be at least 10") }
+        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if workers > 1, exec != nil, url != nil {
+            throw ValidationError("with --workers, --exec must pick each worker's port: use {port} and no URL")
+        }
+        if workers > 1, !replay.isEmpty { throw ValidationError("--replay runs in one process; drop --workers") }
+        if let exec, url == nil, !exec.contains("{port}") {
+            throw ValidationError("--exec needs {port} in the command, or a URL saying where the server listens")
+        }
     }
 
     func run() async throws {
+        if workers > 1 { throw ExitCode(try await FuzzWorkers.run(self)) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: ServerUnderTest
+        var supervisor: ProcessSupervisor?
         do {
-            server = try await ServerUnderTest.start(url, group: group)
+            if let exec {
+                let started = try await Self.supervise(exec, url: url)
+                supervisor = started.0
+                server = try await ServerUnderTest.start(started.1, group: group)
+            } else {
+                server = try await ServerUnderTest.start(url, group: group)
+            }
         } catch let error as TargetURLError {
             throw UsageError("\(error)")
         }
@@ -91,6 +145,8 @@ struct FuzzCommand: AsyncParsableCommand {
         options.minimize = !noMinimize
         options.minimizeBudget = minimizeBudget
         options.restartWait = restartWait
+        options.supervisor = supervisor
+        options.claimID = claimId
         let campaign = Campaign(options: options, group: group)
 
         if let unreachable = await campaign.preflight() {
@@ -98,6 +154,7 @@ struct FuzzCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("gauntlet: error: cannot fuzz \(target): \(unreachable)\n".utf8))
             await server.stop()
+            await supervisor?.stop()
             try? await group.shutdownGracefully()
             throw ExitCode(ExitStatus.failed)
         }
@@ -105,6 +162,7 @@ struct FuzzCommand: AsyncParsableCommand {
         if !replay.isEmpty {
             let found = await replayFiles(campaign)
             await server.stop()
+            await supervisor?.stop()
             try? await group.shutdownGracefully()
             throw ExitCode(found ? ExitStatus.failed : ExitStatus.passed)
         }
@@ -116,6 +174,9 @@ struct FuzzCommand: AsyncParsableCommand {
         let mode = ProgressPrinter.mode(quiet: quiet)
         let interactive = mode == .live
         if !quiet {
+            if let supervisor {
+                print("server: \(supervisor.resolvedCommand) (output in \(supervisor.logDirectory.path))")
+            }
             print(
                 "gauntlet fuzz \(target) seed \(options.seed) jobs \(jobs)"
                     + (options.duration.map { " duration \(Int($0)) s" } ?? "") + (runs.map { " runs \($0)" } ?? ""))
@@ -141,9 +202,28 @@ struct FuzzCommand: AsyncParsableCommand {
             shouldStop: { stop.isStopped })
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         print(Self.line(report.stats))
+        let policy = self.policy
+        var failing = 0
+        var unwritten = 0
         for item in report.findings {
-            print("FINDING \(item.finding.key) (run \(item.run), \(item.sequence.frames.count) frame(s))")
+            let verdicts = item.verdicts
+            let fails = !policy.passes(verdicts.behavior, verdicts.behaviorClose)
+            if fails { failing += 1 }
+            print(
+                "FINDING \(item.finding.key) [\(item.severity.rawValue), RFC 6455 §\(item.finding.rfc)] "
+                    + "(run \(item.run), \(item.sequence.frames.count) frame(s))"
+                    + (fails ? "" : " passes --policy \(policy.rawValue)"))
             print("  \(item.finding.evidence)")
+            if !item.attributed {
+                print("  unattributed: \(item.suspects.count) input(s) were in flight; each is written as a suspect:")
+                for file in item.suspectFiles { print("    \(file.path)") }
+            }
+            if let death = item.death {
+                print("  server died: \(death.status); its last output:")
+                for line in death.outputTail.split(separator: "\n", omittingEmptySubsequences: false).suffix(20) {
+                    print("    | \(line)")
+                }
+            }
             if let file = item.file {
                 print("  reproducer: \(file.path)")
                 if let verdict = item.caseVerdict {
@@ -153,12 +233,45 @@ struct FuzzCommand: AsyncParsableCommand {
                             + (reproduces ? "" : " (the case does not reproduce this finding)"))
                 }
             }
+            if let error = item.writeError {
+                unwritten += 1
+                FileHandle.standardError.write(
+                    Data("gauntlet: error: the reproducer of \(item.finding.key) could not be written: \(error)\n".utf8)
+                )
+            }
         }
         if let why = report.stoppedBecause { print("stopped early: \(why)") }
-        print(report.findings.isEmpty ? "no findings" : "\(report.findings.count) finding(s) in \(findings)")
+        if report.findings.isEmpty {
+            print("no findings")
+        } else {
+            print(
+                "\(report.findings.count - unwritten) finding(s) in \(findings)"
+                    + (unwritten > 0 ? ", \(unwritten) not written" : "")
+                    + ", \(failing) failing --policy \(policy.rawValue)")
+        }
         await server.stop()
+        await supervisor?.stop()
         try? await group.shutdownGracefully()
-        throw ExitCode(report.findings.isEmpty ? ExitStatus.passed : ExitStatus.failed)
+        throw ExitCode(failing > 0 || unwritten > 0 ? ExitStatus.failed : ExitStatus.passed)
+    }
+
+    /// Starts `command` under a supervisor and waits until it serves; the URL is `url` or the
+    /// loopback port the supervisor picked.
+    static func supervise(_ command: String, url: String?) async throws -> (ProcessSupervisor, String) {
+        let given = try url.map { try TargetURL(parsing: $0) }
+        let supervisor = try ProcessSupervisor(
+            command: command, host: given?.host ?? "127.0.0.1", port: given?.port ?? 0)
+        try supervisor.start()
+        guard await supervisor.waitUntilServing(timeout: 30) else {
+            let tail = supervisor.lastDeath()?.outputTail ?? supervisor.currentOutputTail()
+            await supervisor.stop()
+            FileHandle.standardError.write(
+                Data(
+                    ("gauntlet: error: the server command did not accept connections on port \(supervisor.port) "
+                        + "within 30 s: \(supervisor.resolvedCommand)\n" + tail).utf8))
+            throw ExitCode(ExitStatus.failed)
+        }
+        return (supervisor, url ?? "ws://\(supervisor.host):\(supervisor.port)/")
     }
 
     static func line(_ s: Campaign.Stats) -> String {
@@ -167,17 +280,40 @@ struct FuzzCommand: AsyncParsableCommand {
             s.execs, s.execsPerSecond, s.connections, s.connectionsPerSecond, s.findings, s.corpus, s.elapsed)
     }
 
+    /// Replays each file's sequence through the current oracles; one that reproduces is written
+    /// again to --findings under the current judge and played as a case, and its verdicts decide
+    /// (as for a campaign's findings) whether --policy fails it.
     private func replayFiles(_ campaign: Campaign) async -> Bool {
         var any = false
         for path in replay {
             do {
                 let sequence = try Reproducer.sequence(fromCaseFile: URL(fileURLWithPath: path))
-                let (finding, _) = await campaign.check(sequence)
-                if let finding {
-                    any = true
-                    print("\(path): REPRODUCED \(finding.key)\n  \(finding.evidence)")
-                } else {
+                let (finding, observation) = await campaign.check(sequence)
+                guard let finding else {
                     print("\(path): not reproduced")
+                    continue
+                }
+                let definition = Reproducer.caseDefinition(
+                    sequence: sequence, finding: finding, observation: observation,
+                    context: .init(seed: 0, run: 0, url: campaign.options.url.description, replayedFrom: path))
+                let verdict = await campaign.playAsCase(definition)
+                var item = Campaign.Recorded(finding: finding, sequence: sequence, run: 0, caseVerdict: verdict)
+                do {
+                    item.file = try Reproducer.write(
+                        definition, finding: finding, to: URL(fileURLWithPath: findings))
+                } catch {
+                    item.writeError = "\(error)"
+                }
+                let fails = !policy.passes(item.verdicts.behavior, item.verdicts.behaviorClose)
+                if fails || item.writeError != nil { any = true }
+                print(
+                    "\(path): REPRODUCED \(finding.key) [\(item.severity.rawValue), RFC 6455 §\(finding.rfc)]"
+                        + (fails ? "" : " passes --policy \(policy.rawValue)") + "\n  \(finding.evidence)")
+                print("  replayed as a case: \(verdict)")
+                if let file = item.file { print("  reproducer: \(file.path)") }
+                if let error = item.writeError {
+                    FileHandle.standardError.write(
+                        Data("gauntlet: error: the reproducer of \(finding.key) could not be written: \(error)\n".utf8))
                 }
             } catch {
                 print("\(path): \(error)")

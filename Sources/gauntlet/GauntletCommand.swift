@@ -39,8 +39,16 @@ extension GauntletCommand {
     /// Parsing is ArgumentParser's (its usage errors already exit 64); our own usage and
     /// configuration errors are mapped to 64 here so every subcommand behaves the same.
     static func runMain() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `gauntlet fuzz merge`: `fuzz` takes a URL as its first argument, which the argument
+        // parser cannot tell from a subcommand name, so the merge is dispatched here.
+        let root: ParsableCommand.Type =
+            arguments.starts(with: ["fuzz", "merge"]) ? FuzzMergeCommand.self : GauntletCommand.self
         do {
-            var command = try await asyncParseAsRoot()
+            var command =
+                root == FuzzMergeCommand.self
+                ? try FuzzMergeCommand.parseAsRoot(Array(arguments.dropFirst(2)))
+                : try await asyncParseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -50,8 +58,8 @@ extension GauntletCommand {
             FileHandle.standardError.write(Data(errorText(error.message).utf8))
             Foundation.exit(ExitStatus.usage)
         } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            let code = root.exitCode(for: error)
+            let message = root.fullMessage(for: error)
             if code == .success {
                 // --help, --version: not an error.
                 if !message.isEmpty { print(message) }

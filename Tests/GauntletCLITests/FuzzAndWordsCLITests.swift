@@ -21,6 +21,17 @@ extension CLITests {
             #expect(written.isEmpty, "\(written)")
         }
 
+        @Test func fuzzTakesThePolicyOfTest() async throws {
+            let dir = try GauntletBinary.temporaryDirectory()
+            let bad = try await GauntletBinary.run(["fuzz", "--policy", "sloppy", "--runs", "10"])
+            #expect(bad.status == 64, "\(bad.stdout)\(bad.stderr)")
+            let outcome = try await GauntletBinary.run([
+                "fuzz", "--runs", "200", "--seed", "1", "--policy", "strict", "--findings", dir.path,
+            ])
+            #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+            #expect(outcome.stdout.hasSuffix("no findings\n"), "\(outcome.stdout)")
+        }
+
         @Test func fuzzPrintsProgressLinesWhenNotOnATerminal() async throws {
             let dir = try GauntletBinary.temporaryDirectory()
             // Output goes to files and CI=true: the plain mode, a line every 10 s.
