@@ -327,19 +327,26 @@ public struct MessageReader {
                 deferredFailure = ProtocolViolation(problem.kind, offset: payloadStart + problem.index)
             }
         default:
-            if compressedMessage {
-                return finishCompressedFrame(frame, lastOctet: lastOctet)
-            }
-            messageLength += Int(h.payloadLength)
-            if message.readableBytes == 0 {
-                message = payload
-            } else {
-                message.writeImmutableBuffer(payload)
+            // A compressed message's octets are inflated into `message` as they stream in.
+            if !compressedMessage {
+                messageLength += Int(h.payloadLength)
+                if message.readableBytes == 0 {
+                    message = payload
+                } else {
+                    message.writeImmutableBuffer(payload)
+                }
             }
             guard h.fin, let opcode = messageOpcode else { return frame }
             messageOpcode = nil
             messageIsFragmented = false
-            if validatingText && !utf8.isAtCodePointBoundary {
+            if compressedMessage {
+                compressedMessage = false
+                if let violation = finishInflating(at: lastOctet) {
+                    deferredFailure = violation
+                    return frame
+                }
+            }
+            if (validatingText || validatingInflatedText) && !utf8.isAtCodePointBoundary {
                 deferredFailure = ProtocolViolation(
                     .invalidUTF8, offset: lastOctet, messageOffset: max(0, messageLength - 1))
                 return frame
@@ -349,29 +356,6 @@ public struct MessageReader {
             message = ByteBuffer()
             messageLength = 0
         }
-        return frame
-    }
-
-    /// A compressed message's frame is complete: at its last frame, inflate the end of the
-    /// message and queue it (UTF-8 must end at a code point boundary, as for any text).
-    private mutating func finishCompressedFrame(_ frame: Frame, lastOctet: Int) -> Frame {
-        guard frame.header.fin, let opcode = messageOpcode else { return frame }
-        messageOpcode = nil
-        messageIsFragmented = false
-        compressedMessage = false
-        if let violation = finishInflating(at: lastOctet) {
-            deferredFailure = violation
-            return frame
-        }
-        if validatingInflatedText && !utf8.isAtCodePointBoundary {
-            deferredFailure = ProtocolViolation(
-                .invalidUTF8, offset: lastOctet, messageOffset: max(0, messageLength - 1))
-            return frame
-        }
-        followUp = .message(opcode, message)
-        lastMessageLength = messageLength
-        message = ByteBuffer()
-        messageLength = 0
         return frame
     }
 }

@@ -44,14 +44,20 @@ extension Session {
         FrameBuilder.write(message.payload, into: &bytes)
         guard let compressed = endpoint.compress(bytes) else { return false }
         let fragmentSize = message.fragmentSize ?? message.autoFragmentSize.flatMap { $0 > 0 ? $0 : nil }
-        for frame in CompressedFraming.frames(
-            opcode: Opcode(rawValue: message.opcode), compressedPayload: compressed, fragmentSize: fragmentSize)
+        sendCompressedFrames(
+            compressed, opcode: Opcode(rawValue: message.opcode), fragmentSize: fragmentSize, sync: message.sync)
+        return true
+    }
+
+    /// A compressed message framed as Autobahn frames it: RSV1 on the first frame, the fragment
+    /// size cutting the compressed octets.
+    private func sendCompressedFrames(_ compressed: ByteBuffer, opcode: Opcode, fragmentSize: Int?, sync: Bool) {
+        for frame in CompressedFraming.frames(opcode: opcode, compressedPayload: compressed, fragmentSize: fragmentSize)
         {
             sendFrame(
                 opcode: frame.header.opcode.rawValue, fin: frame.header.fin, rsv: frame.header.rsv,
-                payload: Payload(Array(frame.payload.readableBytesView)), sync: message.sync)
+                payload: Payload(Array(frame.payload.readableBytesView)), sync: sync)
         }
-        return true
     }
 
     /// The `compressedRoundTrips` action: the first message.
@@ -75,13 +81,8 @@ extension Session {
         pendingRoundTrip = message
         record.compression.octetsSent += message.count
         record.compression.compressedOctetsSent += compressed.readableBytes
-        let frames = CompressedFraming.frames(
-            opcode: text ? .text : .binary, compressedPayload: compressed, fragmentSize: spec.fragmentSize)
-        for frame in frames {
-            sendFrame(
-                opcode: frame.header.opcode.rawValue, fin: frame.header.fin, rsv: frame.header.rsv,
-                payload: Payload(Array(frame.payload.readableBytesView)))
-        }
+        sendCompressedFrames(
+            compressed, opcode: text ? .text : .binary, fragmentSize: spec.fragmentSize, sync: false)
     }
 
     /// An echo arrived (inflated by the core): it must be the message sent, octet for octet.
