@@ -117,6 +117,11 @@ public enum Judge {
             j.behavior = behavior
             j.outcome = .compression(finding)
             j.reasons.append(.compression(finding))
+        case .inflation:
+            let (behavior, finding) = judgeInflation(definition, record)
+            j.behavior = behavior
+            j.outcome = .inflation(finding)
+            j.reasons.append(.inflation(finding))
         case .handshake:
             break
         }

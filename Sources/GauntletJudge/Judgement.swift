@@ -63,6 +63,7 @@ public struct Judgement: Hashable, Sendable {
         case resourceRefused
         case limits(LimitsFinding)
         case compression(CompressionFinding)
+        case inflation(InflationFinding)
         // The opening handshake (0.x) and allowed refusals.
         case refusedHandshake
         case closedWithoutHTTPResponse
@@ -117,6 +118,20 @@ public struct Judgement: Hashable, Sendable {
         case timedOut(matching: Int, count: Int)
     }
 
+    /// 16.4.x: what the peer did with a decompression bomb.
+    public enum InflationFinding: Hashable, Sendable {
+        /// It echoed the whole inflated message intact.
+        case echoed(size: Int)
+        /// It echoed something else.
+        case wrongEcho(
+            binary: Bool, length: Int, checksum: UInt32, expectedType: LimitsSpec.MessageType, expectedSize: Int,
+            expectedChecksum: UInt32)
+        /// It closed (`code`) or dropped TCP (`nil`) without echoing.
+        case refused(code: UInt16?, afterMilliseconds: Int)
+        /// Neither an echo nor a refusal before Gauntlet's timer ended the case.
+        case timedOut
+    }
+
     /// One fact behind the behaviour verdict.
     public enum Reason: Hashable, Sendable {
         /// Nothing of the peer was observed.
@@ -127,6 +142,7 @@ public struct Judgement: Hashable, Sendable {
         case expectedAlternatives([EventAlternative])
         case limits(LimitsFinding)
         case compression(CompressionFinding)
+        case inflation(InflationFinding)
         // 14.x resources.
         case resourceWrongEcho([EventAlternative])
         case resourceTesterDropped

@@ -22,3 +22,17 @@ public struct LimitsEchoes: Hashable, Sendable {
         self.firstMismatch = firstMismatch
     }
 }
+
+/// 16.4.x: one echoed message described without its octets.
+public struct InflationEcho: Hashable, Sendable {
+    public var binary: Bool
+    public var length: Int
+    /// CRC-32 of the (inflated) octets.
+    public var checksum: UInt32
+
+    public init(binary: Bool, length: Int, checksum: UInt32) {
+        self.binary = binary
+        self.length = length
+        self.checksum = checksum
+    }
+}

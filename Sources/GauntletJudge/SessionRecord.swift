@@ -45,6 +45,9 @@ public struct SessionRecord: Hashable, Sendable {
     public var remoteCloseReason: String?
     /// 9.x: the echoes of the case's messages (type and length only).
     public var limitsEchoes = LimitsEchoes()
+    /// 16.4.x: the first echo of the decompression bomb, by type, length and CRC-32 (its
+    /// octets are never kept).
+    public var inflationEcho: InflationEcho?
     /// 12.x/13.x: the negotiated extension and the compressed round trips.
     public var compression = CompressionEchoes()
     /// Frames the tester itself sent, by opcode.

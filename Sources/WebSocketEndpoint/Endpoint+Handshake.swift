@@ -128,6 +128,7 @@ extension Endpoint {
             var compressed = MessageReader(
                 configuration: Self.readerConfiguration(role: role, policy: policy, deflate: agreement))
             compressed.retainsDataPayloads = reader.retainsDataPayloads
+            compressed.checksumsDataPayloads = reader.checksumsDataPayloads
             reader = compressed
         }
         outputs.append(.event(.opened))

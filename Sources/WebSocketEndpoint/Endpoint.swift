@@ -142,6 +142,15 @@ public struct Endpoint {
     /// Payload length of the most recent message, whether or not it was retained.
     public var lastMessageLength: Int { reader.lastMessageLength }
 
+    /// Whether a CRC-32 of data messages is kept (see `MessageReader.checksumsDataPayloads`).
+    public var checksumsDataPayloads: Bool {
+        get { reader.checksumsDataPayloads }
+        set { reader.checksumsDataPayloads = newValue }
+    }
+
+    /// The CRC-32 of the most recent message, when `checksumsDataPayloads`.
+    public var lastMessageChecksum: UInt32 { reader.lastMessageChecksum }
+
     /// Sends a message or control frame while open (an echo, a ping); ignored otherwise. With
     /// permessage-deflate agreed a message goes out compressed (unless the policy says not to).
     public mutating func send(_ opcode: Opcode, _ payload: ByteBuffer) {

@@ -95,6 +95,7 @@ struct DeflateFamilyTests {
         "16.2.4": .stallsOnBFinal, "16.2.5": .echoesCompressedOctets, "16.2.6": .echoesCompressedOctets,
         "16.2.7": .echoesCompressedOctets, "16.2.8": .inflatesEachMessageAfresh, "16.2.9": .neverFailsConnection,
         "16.3.1": .ignoresAgreedParameters, "16.3.2": .ignoresAgreedParameters, "16.3.3": .ignoresAgreedParameters,
+        "16.4.1": .stopsServingAfterBomb,
     ]
 
     static func run(_ id: CaseID, against behaviour: DeflateEchoServer.Behaviour) async throws -> CaseResult {
@@ -106,7 +107,7 @@ struct DeflateFamilyTests {
 
     @Test("every case has a faulty peer")
     func everyCaseHasAFault() {
-        #expect(Self.cases.count == 16)
+        #expect(Self.cases.count == 17)
         for id in Self.cases where id != "16.3.4" { #expect(Self.faults[id] != nil, "\(id) has no faulty server") }
     }
 

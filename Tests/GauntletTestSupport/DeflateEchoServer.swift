@@ -1,3 +1,4 @@
+import Foundation
 import GauntletEngine
 import NIOCore
 import NIOPosix
@@ -36,7 +37,14 @@ public final class DeflateEchoServer: Sendable {
         /// Agrees to whatever the client asks, then compresses with a 15-bit window and context
         /// takeover anyway.
         case ignoresAgreedParameters
+        /// Refuses a message past its limit with 1009 like the reference, then stops serving
+        /// (closes its listening socket), as a server that ran out of memory inflating it.
+        case stopsServingAfterBomb
     }
+
+    /// The limit every behaviour enforces on inflated messages (the embedded echo's default is
+    /// larger; any limit far below 1 GiB refuses 16.4.1's bomb).
+    public static let maxMessageSize = 16 * 1024 * 1024
 
     private let channel: Channel
     public let port: Int
@@ -49,6 +57,7 @@ public final class DeflateEchoServer: Sendable {
     public var url: String { "ws://127.0.0.1:\(port)/" }
 
     public static func start(_ behaviour: Behaviour, group: EventLoopGroup) async throws -> DeflateEchoServer {
+        let serving = ServingSwitch()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -57,15 +66,16 @@ public final class DeflateEchoServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(
                         EndpointHandler(
                             role: .server, policy: policy(behaviour),
-                            application: DeflateEchoApplication(behaviour: behaviour)))
+                            application: DeflateEchoApplication(behaviour: behaviour, serving: serving)))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
+        serving.set(channel)
         return DeflateEchoServer(channel: channel, port: channel.localAddress?.port ?? 0)
     }
 
     static func policy(_ behaviour: Behaviour) -> EndpointPolicy {
-        var policy = EndpointPolicy.reference()
+        var policy = EndpointPolicy.reference(maxMessageSize: maxMessageSize)
         if behaviour == .noDeflate { policy.deflate = nil }
         switch behaviour {
         case .echoUncompressed, .rsv1OnPlainEcho, .echoesCompressedOctets, .ignoresAgreedParameters:
@@ -86,15 +96,27 @@ public final class DeflateEchoServer: Sendable {
     }
 }
 
+/// The listening channel, for a fault that stops serving.
+final class ServingSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var channel: Channel?
+
+    func set(_ channel: Channel) { lock.withLock { self.channel = channel } }
+
+    func stop() { lock.withLock { channel }?.close(promise: nil) }
+}
+
 struct DeflateEchoApplication: EndpointApplication {
     let behaviour: DeflateEchoServer.Behaviour
+    let serving: ServingSwitch
     /// The payloads of the current message's frames, as received (compressed).
     private var rawFrames: [ByteBuffer] = []
     /// `ignoresAgreedParameters`: its own compressor, whatever was agreed.
     private var ownCompressor: MessageCompressor?
 
-    init(behaviour: DeflateEchoServer.Behaviour) {
+    init(behaviour: DeflateEchoServer.Behaviour, serving: ServingSwitch) {
         self.behaviour = behaviour
+        self.serving = serving
     }
 
     mutating func handle(_ event: EndpointEvent, endpoint: inout Endpoint) -> EndpointReaction {
@@ -111,6 +133,8 @@ struct DeflateEchoApplication: EndpointApplication {
             }
         case .message(let opcode, let payload):
             echo(opcode, payload, endpoint: &endpoint)
+        case .violation(let violation):
+            if behaviour == .stopsServingAfterBomb, case .messageTooLarge = violation.kind { serving.stop() }
         default:
             break
         }
@@ -120,7 +144,8 @@ struct DeflateEchoApplication: EndpointApplication {
     private mutating func echo(_ opcode: Opcode, _ payload: ByteBuffer, endpoint: inout Endpoint) {
         let raw = rawFrames.reduce(into: ByteBuffer()) { all, part in all.writeImmutableBuffer(part) }
         switch behaviour {
-        case .strict, .noDeflate, .echoUncompressed, .neverFailsConnection, .noDeflateNeverFails, .stallsOnBFinal:
+        case .strict, .noDeflate, .echoUncompressed, .neverFailsConnection, .noDeflateNeverFails, .stallsOnBFinal,
+            .stopsServingAfterBomb:
             endpoint.send(opcode, payload)
         case .corruptEcho:
             var changed = payload

@@ -146,7 +146,7 @@ struct CatalogFile {
 
     private static let caseFields: Set<String> = [
         "id", "title", "rfc", "requirement", "actions", "expect", "close", "judge", "limits", "compression",
-        "permessageDeflate",
+        "inflation", "permessageDeflate",
         "reportTime", "notes",
         "roles", "handshake", "expectHandshake", "healthCheck", "alone", "userLimit", "measure", "timingDependent",
         "slow",

@@ -23,6 +23,8 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     public var limits: LimitsSpec?
     /// 12.x/13.x: the compressed round trips (judge mode `compression`).
     public var compression: CompressionSpec?
+    /// 16.4.x: what a decompression bomb inflates to (judge mode `inflation`).
+    public var inflation: InflationSpec?
     /// 16.x: the case needs permessage-deflate (UNIMPLEMENTED without it).
     public var permessageDeflate: DeflateRequirement?
     /// The report shows the duration (9.x).
@@ -90,7 +92,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, title, rfc, requirement, actions, expect, close, judge, limits, compression, permessageDeflate
+        case id, title, rfc, requirement, actions, expect, close, judge, limits, compression, inflation, permessageDeflate
         case reportTime, notes
         case roles, handshake, expectHandshake, healthCheck, alone, userLimit, measure, timingDependent, slow
     }
@@ -115,6 +117,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         judge = try c.decodeIfPresent(JudgeRules.self, forKey: .judge) ?? .standard
         limits = try c.decodeIfPresent(LimitsSpec.self, forKey: .limits)
         compression = try c.decodeIfPresent(CompressionSpec.self, forKey: .compression)
+        inflation = try c.decodeIfPresent(InflationSpec.self, forKey: .inflation)
         permessageDeflate = try c.decodeIfPresent(DeflateRequirement.self, forKey: .permessageDeflate)
         reportTime = try c.decodeIfPresent(Bool.self, forKey: .reportTime) ?? false
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
@@ -150,6 +153,11 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
                 forKey: .compression, in: c,
                 debugDescription: "judge.mode compression and a compression block go together")
         }
+        if (judge.mode == .inflation) != (inflation != nil) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .inflation, in: c,
+                debugDescription: "judge.mode inflation and an inflation block go together")
+        }
         // The requirement rule (Cases/README.md): what the RFC leaves open is INFORMATIONAL, and
         // an INFORMATIONAL case checks nothing the RFC demands. Autobahn's categories are exempt.
         if followsRequirementRule && (requirement == .may) != judge.informational {
@@ -176,6 +184,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
         if judge != .standard { try c.encode(judge, forKey: .judge) }
         try c.encodeIfPresent(limits, forKey: .limits)
         try c.encodeIfPresent(compression, forKey: .compression)
+        try c.encodeIfPresent(inflation, forKey: .inflation)
         try c.encodeIfPresent(permessageDeflate, forKey: .permessageDeflate)
         if reportTime { try c.encode(reportTime, forKey: .reportTime) }
         if !notes.isEmpty { try c.encode(notes, forKey: .notes) }
@@ -205,7 +214,7 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     public func applies(to role: CaseRole) -> Bool { roles.contains(role) }
 
     /// Whether the runner plays the case on its own, after the parallel batch.
-    public var runsAlone: Bool { alone || judge.mode == .limits }
+    public var runsAlone: Bool { alone || judge.mode == .limits || judge.mode == .inflation }
 
     /// The case with the user's declared message limit applied (`--max-message`): every
     /// `repeat` payload of a `message` action becomes `limit + 1` octets, and `{limit}` in the

@@ -107,6 +107,10 @@ public enum JudgeMode: String, Hashable, Sendable, Codable {
     /// 12.x/13.x: `compression`'s round trips over permessage-deflate must all come back
     /// identical; a peer that does not agree to the extension is UNIMPLEMENTED.
     case compression
+    /// 16.4.x: a decompression bomb (`inflation`). Refusing it is right (1009 OK, any other
+    /// refusal NON-STRICT through `preferredCodes`); an intact echo is INFORMATIONAL (the RFC
+    /// sets no limit); a wrong echo fails.
+    case inflation
 }
 
 /// Case-specific verdict rules layered on top of the general algorithm.

@@ -37,6 +37,14 @@ extension Session {
         case .message(let opcode, let payload):
             if definition.judge.mode == .limits {
                 limitsEcho(binary: opcode == .binary, length: endpoint.lastMessageLength)
+            } else if definition.judge.mode == .inflation {
+                // The first echo decides; its octets were checksummed, never kept.
+                if record.inflationEcho == nil {
+                    record.inflationEcho = InflationEcho(
+                        binary: opcode == .binary, length: endpoint.lastMessageLength,
+                        checksum: endpoint.lastMessageChecksum)
+                }
+                sendClose(code: 1000, isReply: false)
             } else if definition.judge.mode == .compression {
                 compressedEcho(opcode, payload)
             } else if !endpoint.facts.failedByMe {

@@ -103,7 +103,10 @@ final class Session {
         log.rxOctets(bytes)
         // 9.x judges an echo on its type and length only: while nothing is logged, its octets
         // need not be kept (a 16 MiB echo would otherwise cost 16 MiB and more while growing).
-        endpoint.retainsDataPayloads = definition.judge.mode != .limits || log.enabled
+        // 16.4.x: a 1 GiB echo is judged by its length and CRC-32, never held.
+        let counted = definition.judge.mode == .limits || definition.judge.mode == .inflation
+        endpoint.retainsDataPayloads = !counted || log.enabled
+        endpoint.checksumsDataPayloads = definition.judge.mode == .inflation
         endpoint.clock = channel.eventLoop.now
         endpoint.receive(bytes)
         pump()

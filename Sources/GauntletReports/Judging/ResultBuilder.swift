@@ -75,6 +75,13 @@ public enum ExpectationText {
                         + "of \(spec.messageSize) \(unit) is echoed with the same type and octets; without it the "
                         + "case is UNIMPLEMENTED.")
             }
+        case .inflation:
+            if let spec = definition.inflation {
+                parts.append(
+                    "With permessage-deflate agreed, a compressed \(spec.type.rawValue) message that inflates to "
+                        + "\(spec.size) octets is refused with 1009 (OK; any other refusal NON-STRICT) or echoed intact "
+                        + "(INFORMATIONAL); without the extension the case is UNIMPLEMENTED.")
+            }
         case .limits:
             if let limits = definition.limits {
                 parts.append(

@@ -36,6 +36,7 @@ public struct JudgementWords: Hashable, Sendable {
         case .resourceRefused: return "The peer refused the message."
         case .limits(let finding): return limits(finding)
         case .compression(let finding): return compression(finding)
+        case .inflation(let finding): return inflation(finding)
         case .refusedHandshake: return "The server refused the handshake."
         case .closedWithoutHTTPResponse: return "The server closed the connection without an HTTP response."
         case .acceptedRequest: return "The server accepted the request."
@@ -85,6 +86,28 @@ public struct JudgementWords: Hashable, Sendable {
             return
                 "The peer \(how) after \(milliseconds) ms, before a complete echo of the "
                 + "\(size)-octet \(type.rawValue) message arrived\(received)."
+        }
+    }
+
+    /// 16.4.x: the result line, which is also the behaviour reason.
+    static func inflation(_ finding: Judgement.InflationFinding) -> String {
+        switch finding {
+        case .echoed(let size):
+            return
+                "The peer accepted the whole message, \(size) octets once inflated, and echoed it intact: allowed "
+                + "(RFC 6455 sets no size limit; §10.4 says implementations SHOULD impose one)."
+        case .wrongEcho(let binary, let length, let checksum, let type, let size, let expected):
+            return
+                "The peer echoed a \(binary ? "binary" : "text") message of \(length) octets (CRC-32 "
+                + "\(String(checksum, radix: 16))); the message sent was \(type.rawValue), \(size) octets once "
+                + "inflated (CRC-32 \(String(expected, radix: 16)))."
+        case .refused(let code, let milliseconds):
+            let how =
+                code.map { "closed the connection with close code \($0)" }
+                ?? "dropped the TCP connection without a close frame"
+            return "The peer refused the message: it \(how) after \(milliseconds) ms, without echoing it."
+        case .timedOut:
+            return "The peer neither echoed nor refused the message before the case timed out."
         }
     }
 
@@ -158,6 +181,8 @@ public struct JudgementWords: Hashable, Sendable {
             return limits(finding)
         case .compression(let finding):
             return compression(finding)
+        case .inflation(let finding):
+            return inflation(finding)
         case .resourceWrongEcho(let alternatives):
             return
                 "Expected \(EventWords.alternatives(alternatives)) or a refusal with nothing delivered: "
