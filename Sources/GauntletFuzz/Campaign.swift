@@ -39,6 +39,9 @@ public final class Campaign: @unchecked Sendable {
         public var maxFindings: Int?
         /// Stop at the first finding of one of these kinds.
         public var stopAtKinds: Set<Finding.Kind> = []
+        /// `--deflate`: offer permessage-deflate on every connection and mutate compressed
+        /// messages (`DeflateMutator`); what the server agrees to is learnt before the first input.
+        public var deflate = false
 
         public init(url: TargetURL) { self.url = url }
     }
@@ -104,10 +107,12 @@ public final class Campaign: @unchecked Sendable {
         public var findings: [Recorded]
         /// Why the campaign ended early (server down), if it did.
         public var stoppedBecause: String?
+        /// With `--deflate`: what the server agreed to (`agreement` nil: it declined).
+        public var deflate: FuzzDeflate?
     }
 
     public let options: Options
-    let executor: NetworkExecutor
+    private(set) var executor: NetworkExecutor
     let group: EventLoopGroup
     private var corpus: [FrameSequence] = []
     /// File names of the corpus directory's entries already in `corpus`.
@@ -149,6 +154,7 @@ public final class Campaign: @unchecked Sendable {
     /// and input `i` is generated from the corpus as it stood after result `i - window` was
     /// processed, so the inputs do not depend on which connection finished first.
     public func run(progress: (Stats) -> Void = { _ in }, shouldStop: () -> Bool = { false }) async -> Report {
+        await prepareDeflate()
         loadCorpus()
         let start = Date()
         let window = max(options.jobs * 4, 8)
@@ -254,7 +260,7 @@ public final class Campaign: @unchecked Sendable {
         stats.elapsed = Date().timeIntervalSince(start)
         stats.corpus = corpus.count
         stats.findings = recorded.count
-        return Report(stats: stats, findings: recorded, stoppedBecause: stoppedBecause)
+        return Report(stats: stats, findings: recorded, stoppedBecause: stoppedBecause, deflate: executor.deflate)
     }
 
     /// Judges one result, or says the server died under it (or under an input beside it).
@@ -331,7 +337,9 @@ public final class Campaign: @unchecked Sendable {
             let why = "the server crashed and did not come back (\(how))"
             if suspects.count == 1, let only = suspects.first {
                 // One input in flight (`--jobs 1`): the attribution is exact, if unconfirmed.
-                let reference = Reference.compute(stream: NetworkExecutor.stream(for: only.sequence))
+                let reference = Reference.compute(
+                    stream: NetworkExecutor.plan(for: only.sequence, compression: executor.compression).stream,
+                    compression: executor.compression)
                 await record(
                     crashFinding(reference, only.observation, how: how), sequence: only.sequence,
                     observation: only.observation, run: only.index, minimize: false)
@@ -390,7 +398,8 @@ public final class Campaign: @unchecked Sendable {
             for suspect in suspects {
                 var definition = Reproducer.caseDefinition(
                     sequence: suspect.sequence, finding: finding, observation: suspect.observation,
-                    context: .init(seed: options.seed, run: suspect.index, url: options.url.description))
+                    context: .init(seed: options.seed, run: suspect.index, url: options.url.description),
+                    deflate: executor.deflate)
                 Self.addNotes(to: &definition, death: item.death, suspects: suspects.count)
                 if let file = try? Reproducer.write(definition, finding: finding, to: directory) {
                     item.suspectFiles.append(file)
@@ -424,6 +433,19 @@ public final class Campaign: @unchecked Sendable {
 
     // MARK: Inputs
 
+    /// With `--deflate`: learns once what the server agrees to, so every input is compressed and
+    /// read as agreed (the same seed against the same server still gives the same inputs).
+    /// Called by `run`; a replay calls it first.
+    public func prepareDeflate() async {
+        guard options.deflate, executor.deflate == nil else { return }
+        let agreement = await executor.negotiateDeflate()
+        stats.connections += 1
+        executor.deflate = FuzzDeflate(agreement: agreement)
+    }
+
+    /// What the campaign's connections agreed to, once `prepareDeflate` ran.
+    public var deflate: FuzzDeflate? { executor.deflate }
+
     /// Input `index`: its own generator (seed and index), a parent from the first
     /// `visibleCorpus` corpus entries.
     private func makeInput(index: Int, visibleCorpus: Int) -> FrameSequence {
@@ -432,11 +454,11 @@ public final class Campaign: @unchecked Sendable {
         let parent = corpus[local.below(count)]
         if count > 1 && local.oneIn(8) {
             var child = Mutator.crossover(parent, corpus[local.below(count)], rng: &local)
-            if local.oneIn(2) { Mutator.mutate(&child, rng: &local) }
+            if local.oneIn(2) { Mutator.mutate(&child, rng: &local, deflate: executor.deflate) }
             return child
         }
         var child = parent
-        Mutator.mutate(&child, rng: &local, stack: 4)
+        Mutator.mutate(&child, rng: &local, stack: 4, deflate: executor.deflate)
         return child
     }
 
@@ -534,7 +556,8 @@ public final class Campaign: @unchecked Sendable {
                 sequence: best, finding: bestFinding, observation: bestObservation,
                 context: .init(
                     seed: options.seed, run: run, url: options.url.description,
-                    minimizedFrom: best == sequence ? nil : sequence.frames.count))
+                    minimizedFrom: best == sequence ? nil : sequence.frames.count),
+                deflate: executor.deflate)
             Self.addNotes(to: &definition, death: death)
             do {
                 file = try Reproducer.write(definition, finding: bestFinding, to: directory)
@@ -595,7 +618,9 @@ public final class Campaign: @unchecked Sendable {
             _ = importCorpus()
         }
         if corpus.isEmpty {
-            for seed in Generator.seeds { addToCorpus(seed, signature: nil) }
+            for seed in Generator.seeds + (executor.deflate == nil ? [] : DeflateMutator.seeds) {
+                addToCorpus(seed, signature: nil)
+            }
         }
         stats.corpus = corpus.count
     }

@@ -14,6 +14,9 @@ struct ExecPlan: Sendable {
     var trailerDelay: TimeAmount?
     var timeout: TimeAmount
     var wireLogLimit: Int
+    /// The `Sec-WebSocket-Extensions` offer of the request, if any (the core reads the
+    /// server's answer against it, and inflates its compressed echoes as agreed).
+    var offer: String? = nil
 }
 
 /// The fuzzer's per-connection driver: the endpoint core with the observer policy (it reports
@@ -59,7 +62,9 @@ final class ExecHandler: ChannelInboundHandler {
         }
         endpoint.clock = context.eventLoop.now
         endpoint.connected(
-            sending: .client(host: "fuzz", path: "/", key: Self.handshakeKey), driverWritesRequest: true)
+            sending: .client(
+                host: "fuzz", path: "/", key: Self.handshakeKey, extensions: plan.offer.map { [$0] } ?? []),
+            driverWritesRequest: true)
         for piece in plan.handshake {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: piece)), promise: nil)
         }
@@ -113,6 +118,7 @@ final class ExecHandler: ChannelInboundHandler {
             }
             finish(.done, error: nil)
         case .opened:
+            obs.deflate = endpoint.deflate
             opened(context: context)
         case .message(let op, let payload):
             obs.events.append(.message(opcode: op.rawValue, payload: Array(payload.readableBytesView)))

@@ -378,7 +378,8 @@ extension FrameSequence {
     public func streamBytes() -> [UInt8] { frames.flatMap { $0.wireBytes() } }
 
     /// The opening handshake request for `host`/`resource` with this variant, in TCP pieces.
-    public func handshakePieces(host: String, resource: String, key: String) -> [[UInt8]] {
+    /// `extensions` adds a `Sec-WebSocket-Extensions` offer (`gauntlet fuzz --deflate`).
+    public func handshakePieces(host: String, resource: String, key: String, extensions: String? = nil) -> [[UInt8]] {
         var lines = ["GET \(resource) HTTP/1.1"]
         switch handshake {
         case .standard, .chopped:
@@ -404,6 +405,7 @@ extension FrameSequence {
                 "Sec-WebSocket-Version: 13", "Sec-WebSocket-Protocol: gauntlet.fuzz, chat",
             ]
         }
+        if let extensions { lines.append("Sec-WebSocket-Extensions: \(extensions)") }
         let bytes = Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
         guard handshake == .chopped else { return [bytes] }
         return stride(from: 0, to: bytes.count, by: 7).map { Array(bytes[$0..<Swift.min($0 + 7, bytes.count)]) }

@@ -9,10 +9,20 @@ public enum Mutator {
     }
 
     /// Applies one to `stack` random operations; the result is never empty.
-    public static func mutate(_ sequence: inout FrameSequence, rng: inout FuzzRandom, stack: Int = 3) {
+    /// With `deflate` (a `--deflate` campaign), half the operations are deflate mutations; without
+    /// it the random choices are exactly those of a plain campaign.
+    public static func mutate(
+        _ sequence: inout FrameSequence, rng: inout FuzzRandom, stack: Int = 3, deflate: FuzzDeflate? = nil
+    ) {
         let rounds = 1 + rng.below(max(1, stack))
         for _ in 0..<rounds {
-            apply(rng.pick(Operation.allCases), to: &sequence, rng: &rng)
+            if let deflate, rng.oneIn(2) {
+                DeflateMutator.apply(
+                    rng.pick(DeflateMutator.Operation.allCases), to: &sequence, rng: &rng,
+                    windowBits: deflate.clientWindowBits)
+            } else {
+                apply(rng.pick(Operation.allCases), to: &sequence, rng: &rng)
+            }
         }
         normalize(&sequence)
     }

@@ -16,6 +16,9 @@ public struct NetworkExecutor: Sendable {
     public var connectTimeout: TimeAmount
     /// Octets of the server's output kept for the wire log.
     public var wireLogLimit = 4096
+    /// `gauntlet fuzz --deflate`: every connection offers permessage-deflate, and the input is
+    /// read as the server must read it under the agreement; `nil` offers nothing.
+    public var deflate: FuzzDeflate?
     let group: EventLoopGroup
 
     public init(
@@ -51,8 +54,10 @@ public struct NetworkExecutor: Sendable {
         public var stream: [UInt8]
     }
 
-    public static func plan(for input: FrameSequence) -> Plan {
-        var reader = MessageReader(configuration: Reference.strictServer)
+    public static func plan(
+        for input: FrameSequence, compression: MessageReader.Configuration.Compression? = nil
+    ) -> Plan {
+        var reader = MessageReader(configuration: Reference.configuration(compression: compression))
         var sequence = input
         var messages = 0
         var ended = false
@@ -79,7 +84,7 @@ public struct NetworkExecutor: Sendable {
         let frames = frameBytes.flatMap { $0 }
         var deferred = false
         if !ended && messages > 0 {
-            let full = Reference.compute(stream: frames + trailer)
+            let full = Reference.compute(stream: frames + trailer, compression: compression)
             deferred = full.terminal == .closeReply(code: 1000) && full.messages.count == messages
         }
         return Plan(
@@ -90,6 +95,9 @@ public struct NetworkExecutor: Sendable {
     /// The client's full post-handshake stream for `sequence`.
     public static func stream(for sequence: FrameSequence) -> [UInt8] { plan(for: sequence).stream }
 
+    /// The reading rules of the server for this executor's input.
+    var compression: MessageReader.Configuration.Compression? { deflate?.clientCompression }
+
     /// Runs `sequence`; never throws.
     public func run(_ sequence: FrameSequence) async -> (Reference, Observation) {
         (try? await start(sequence).get()) ?? (Reference.compute(stream: []), Observation())
@@ -98,8 +106,8 @@ public struct NetworkExecutor: Sendable {
     /// Starts `sequence` and returns a future for its outcome, without any Swift-concurrency
     /// hops: the campaign keeps many of these in flight.
     public func start(_ sequence: FrameSequence) -> EventLoopFuture<(Reference, Observation)> {
-        let plan = Self.plan(for: sequence)
-        let reference = Reference.compute(stream: plan.stream)
+        let plan = Self.plan(for: sequence, compression: compression)
+        let reference = Reference.compute(stream: plan.stream, compression: compression)
         // After a violation the trailer waits a little, so a server that checks UTF-8 (or
         // anything else) above its frame layer gets to fail before our close races it.
         let failing: Bool = {
@@ -109,7 +117,8 @@ public struct NetworkExecutor: Sendable {
         let trailer = plan.trailer && !plan.deferredTrailer && !failing ? Self.trailer : []
         return observe(
             handshake: plan.sequence.handshakePieces(
-                host: url.hostHeader, resource: url.resource, key: "dGhlIHNhbXBsZSBub25jZQ=="),
+                host: url.hostHeader, resource: url.resource, key: "dGhlIHNhbXBsZSBub25jZQ==",
+                extensions: deflate == nil ? nil : FuzzDeflate.offer),
             pieces: plan.sequence.wirePieces(frameBytes: plan.frameBytes, trailer: trailer),
             deferredTrailer: plan.deferredTrailer, delayedTrailer: plan.trailer && failing,
             reference: reference
@@ -118,6 +127,18 @@ public struct NetworkExecutor: Sendable {
 
     /// A fresh connection that must echo one text message: tells a crashed or hung server from a
     /// rude one.
+    /// With `deflate` set: one handshake and echo that say what the server agrees to (the
+    /// campaign's agreement); `nil` when it declined or did not answer.
+    public func negotiateDeflate() async -> DeflateAgreement? {
+        var prober = self
+        prober.deflate = FuzzDeflate(agreement: nil)
+        prober.timeout = max(timeout, .seconds(2))
+        let probe = FrameSequence(frames: [
+            FuzzFrame(opcode: 1, mask: 0x0102_0304, payload: .bytes(Array("gauntlet deflate probe".utf8)))
+        ])
+        return await prober.run(probe).1.deflate
+    }
+
     public func healthCheck(attempts: Int = 2) async -> (healthy: Bool, detail: String) {
         let probe = FrameSequence(frames: [
             FuzzFrame(opcode: 1, mask: 0x0102_0304, payload: .bytes(Array("gauntlet health check".utf8)))
@@ -151,7 +172,7 @@ public struct NetworkExecutor: Sendable {
             handshake: handshake, pieces: pieces, expectedMessages: reference.messages.count,
             expectTerminal: expectTerminal, deferredTrailer: deferredTrailer || delayedTrailer,
             trailerDelay: delayedTrailer ? .milliseconds(50) : nil, timeout: timeout,
-            wireLogLimit: wireLogLimit)
+            wireLogLimit: wireLogLimit, offer: deflate == nil ? nil : FuzzDeflate.offer)
         let bootstrap = ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(connectTimeout)

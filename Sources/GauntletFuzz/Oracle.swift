@@ -49,9 +49,37 @@ public struct Reference: Hashable, Sendable {
     /// fail or accept.
     public static let strictServer = MessageReader.Configuration(peerRole: .client)
 
-    /// Runs `stream` (the client's frames after the handshake) through a strict server-side reader.
-    public static func compute(stream: [UInt8]) -> Reference {
-        var reader = MessageReader(configuration: strictServer)
+    /// With permessage-deflate (`gauntlet fuzz --deflate`): the most a message of the input is
+    /// inflated to. A bomb larger than this is not judged beyond the server's own frames and a
+    /// crash (`undecided`): the RFC sets no limit, and the fuzzer keeps its own memory bounded.
+    public static let maxInflated = 64 << 20
+
+    /// A message that inflates past this may be refused by any failure (RFC 6455 §10.4: the
+    /// server sets its own limit; 1009 is the code made for it) or echoed.
+    public static let oversizedMessage = 1 << 20
+
+    /// With permessage-deflate: the index of the first message that inflates past
+    /// `oversizedMessage`; from it on, the server may fail the connection however it likes.
+    public var refusableFrom: Int?
+
+    /// The strict server's reading rules, with the client's side of an agreed permessage-deflate.
+    public static func configuration(compression: MessageReader.Configuration.Compression?)
+        -> MessageReader.Configuration
+    {
+        guard let compression else { return strictServer }
+        var configuration = strictServer
+        configuration.compression = compression
+        configuration.maxMessageSize = UInt64(maxInflated)
+        return configuration
+    }
+
+    /// Runs `stream` (the client's frames after the handshake) through a strict server-side
+    /// reader; with `compression`, compressed messages are inflated (bounded by `maxInflated`).
+    public static func compute(
+        stream: [UInt8], compression: MessageReader.Configuration.Compression? = nil
+    ) -> Reference {
+        var reader = MessageReader(configuration: configuration(compression: compression))
+        var refusableFrom: Int?
         reader.append(ByteBuffer(bytes: stream))
         var messages: [ExpectedMessage] = []
         var pings: [[UInt8]] = []
@@ -60,32 +88,45 @@ public struct Reference: Hashable, Sendable {
                 guard let event = try reader.next() else {
                     var reference = Reference(messages: messages, pings: pings, terminal: .incomplete)
                     reference.endsInOversizedFrame = (unfinishedFrameLength(stream) ?? 0) > oversizedFrame
+                    reference.refusableFrom = refusableFrom
                     return reference
                 }
                 switch event {
                 case .message(let op, let payload):
+                    if compression != nil, refusableFrom == nil, payload.readableBytes > oversizedMessage {
+                        refusableFrom = messages.count
+                    }
                     messages.append(ExpectedMessage(opcode: op.rawValue, payload: Array(payload.readableBytesView)))
                 case .ping(let payload):
                     pings.append(Array(payload.readableBytesView))
                 case .close(let close):
-                    return Reference(messages: messages, pings: pings, terminal: .closeReply(code: close.code))
+                    var reference = Reference(messages: messages, pings: pings, terminal: .closeReply(code: close.code))
+                    reference.refusableFrom = refusableFrom
+                    return reference
                 case .pong, .frame:
                     break
                 }
             } catch {
-                if isUndecided(error, stream) {
-                    return Reference(messages: messages, pings: pings, terminal: .undecided)
+                var undecided = isUndecided(error, stream)
+                if compression != nil, case .messageTooLarge = error.kind { undecided = true }
+                if undecided {
+                    var reference = Reference(messages: messages, pings: pings, terminal: .undecided)
+                    reference.refusableFrom = refusableFrom ?? messages.count
+                    return reference
                 }
                 // A violation inside a frame whose payload never fully arrives: a server that
                 // reads whole frames before checking them may wait, as for any incomplete frame.
                 if !frameIsComplete(containing: error.offset, in: stream) {
                     var reference = Reference(messages: messages, pings: pings, terminal: .incomplete)
                     reference.pendingViolation = error
+                    reference.refusableFrom = refusableFrom
                     return reference
                 }
                 var reference = Reference(messages: messages, pings: pings, terminal: .fail(error))
+                reference.refusableFrom = refusableFrom
                 if case .invalidUTF8 = error.kind, error.messageOffset != nil {
-                    reference.lazyUTF8Excused = !textMessageCompletes(after: messages.count, in: stream)
+                    reference.lazyUTF8Excused = !textMessageCompletes(
+                        after: messages.count, in: stream, compression: compression)
                 }
                 return reference
             }
@@ -118,8 +159,10 @@ public struct Reference: Hashable, Sendable {
     /// Whether a reader that does not validate UTF-8 delivers more than `delivered` messages from
     /// `stream`: the message holding the invalid octet then completes, and a lazy validator
     /// must fail there.
-    static func textMessageCompletes(after delivered: Int, in stream: [UInt8]) -> Bool {
-        var configuration = strictServer
+    static func textMessageCompletes(
+        after delivered: Int, in stream: [UInt8], compression: MessageReader.Configuration.Compression? = nil
+    ) -> Bool {
+        var configuration = configuration(compression: compression)
         configuration.validateUTF8 = false
         var reader = MessageReader(configuration: configuration)
         reader.append(ByteBuffer(bytes: stream))
@@ -227,6 +270,8 @@ public struct Observation: Hashable, Sendable {
     public var elapsedMs: Int = 0
     /// The first octets the server sent (the wire log), handshake response included.
     public var wire: [UInt8] = []
+    /// The permessage-deflate the server agreed to on this connection, if any.
+    public var deflate: DeflateAgreement?
 
     public init() {}
 
@@ -329,8 +374,9 @@ public enum Oracle {
                 // future definitions; a receiver that treats them as a protocol error (as
                 // Autobahn demands, Cases/DIVERGENCES.md) breaks no sentence of the RFC.
                 let unknownToTheRFC = isClose && c == 1002 && (1012...1014).contains(ourCode ?? 0)
+                // A bomb may be refused with any code (§10.4), 1009 being the one made for it.
                 if [1002, 1007, 1011].contains(c) && !(isClose && ourCode == c) && ref.pendingViolation == nil
-                    && !unknownToTheRFC
+                    && !unknownToTheRFC && ref.refusableFrom == nil
                 {
                     return Finding(
                         kind: .rejectedValid, detail: "close \(c)",
@@ -418,6 +464,8 @@ public enum Oracle {
             // A close frame without a code fails the connection as well: the code is part of a
             // SHOULD (§7.1.7), and omitting the whole frame is allowed.
             guard let code, !named.contains(code) else { return nil }
+            // A bomb came before the violation: the server may have refused it, with any code.
+            if ref.refusableFrom != nil { return nil }
             if let lazy { return lazy }
             if code == 1000 {
                 return Finding(
@@ -511,6 +559,8 @@ public enum Oracle {
         // Refusing a frame beyond its size limit is the server's right (§10.4), and closing TCP
         // is a way to fail the connection; echoes still queued may be lost with it.
         if ref.endsInOversizedFrame { return nil }
+        // A message that inflates past any likely limit may be refused by closing TCP too.
+        if ref.refusableFrom != nil { return nil }
         if case .incomplete = ref.terminal, obs.messages.count >= ref.messages.count { return nil }
         return Finding(
             kind: .rejectedValid, detail: "dropped TCP",

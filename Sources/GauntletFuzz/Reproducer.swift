@@ -31,10 +31,12 @@ public enum Reproducer {
     /// The case replaying `sequence`, expecting what a strict server does, so that the server
     /// that produced `finding` fails it.
     public static func caseDefinition(
-        sequence: FrameSequence, finding: Finding, observation: Observation, context: Context
+        sequence: FrameSequence, finding: Finding, observation: Observation, context: Context,
+        deflate: FuzzDeflate? = nil
     ) -> CaseDefinition {
-        let plan = NetworkExecutor.plan(for: sequence)
-        let (events, terminal) = orderedReference(plan.stream)
+        let compression = deflate?.clientCompression
+        let plan = NetworkExecutor.plan(for: sequence, compression: compression)
+        let (events, terminal) = orderedReference(plan.stream, compression: compression)
         let deferred = plan.deferredTrailer
         let trailer = Action.frame(
             frameAction(FuzzFrame(opcode: 8, mask: 0x5A5A_A5A5, payload: .close(code: 1000, reason: []))))
@@ -108,12 +110,40 @@ public enum Reproducer {
         notes.append(
             "Server wire log (\(wire.count) octets received, hex): "
                 + Hex.string(wire.prefix(2048)) + (wire.count > 2048 ? "…" : ""))
+        if let deflate {
+            notes.append(
+                deflate.agreement == nil
+                    ? "The fuzzer offered permessage-deflate (\(FuzzDeflate.offer)) and the server declined it; "
+                        + "this case offers nothing, so RSV1 has no meaning here either."
+                    : "The fuzzer offered permessage-deflate (\(FuzzDeflate.offer)); this case makes the same offer, "
+                        + "and its compressed frames are the fuzzer's octets.")
+        }
         notes.append(sequencePrefix + Data(sequence.encoded()).base64EncodedString())
-        return CaseDefinition(
+        var definition = CaseDefinition(
             id: CaseID("0.1.\(digest % 1_000_000)"),
             title: "Fuzzer: \(finding.kind.rawValue) — \(finding.detail)",
             rfc: finding.rfc, requirement: finding.requirement, actions: actions, expect: expect, close: close,
             judge: judge, notes: notes)
+        if deflate?.agreement != nil {
+            definition.permessageDeflate = DeflateRequirement(offer: FuzzDeflate.offer)
+        }
+        if refusable(plan.stream, compression: compression) {
+            // A message that inflates past any likely limit: the server may deliver everything
+            // or refuse with any failure; only a wrong echo, a crash (the health check) or an
+            // invalid frame fails, as in 16.4.1.
+            definition.judge.mode = .resource
+            definition.close = CloseExpectation(
+                by: .either, codes: [1000, 1002, 1003, 1007] + otherFailureCodes, clean: false)
+            definition.expect = [EventAlternative(verdict: "OK", events: events)]
+            definition.healthCheck = true
+        }
+        return definition
+    }
+
+    /// Whether the input holds a message that inflates past `Reference.oversizedMessage`.
+    static func refusable(_ stream: [UInt8], compression: MessageReader.Configuration.Compression?) -> Bool {
+        guard compression != nil else { return false }
+        return Reference.compute(stream: stream, compression: compression).refusableFrom != nil
     }
 
     /// Valid close codes other than 1000 that a server may fail a connection with: not the ones
@@ -219,8 +249,10 @@ public enum Reproducer {
     }
 
     /// The strict server's answers in order (echoed messages and pongs) and how it ends.
-    static func orderedReference(_ stream: [UInt8]) -> ([ExpectedEvent], Reference.Terminal) {
-        var reader = MessageReader(configuration: Reference.strictServer)
+    static func orderedReference(
+        _ stream: [UInt8], compression: MessageReader.Configuration.Compression? = nil
+    ) -> ([ExpectedEvent], Reference.Terminal) {
+        var reader = MessageReader(configuration: Reference.configuration(compression: compression))
         reader.append(ByteBuffer(bytes: stream))
         var events: [ExpectedEvent] = []
         while true {
@@ -228,7 +260,7 @@ public enum Reproducer {
                 guard let event = try reader.next() else { return (events, .incomplete) }
                 switch event {
                 case .message(let op, let payload):
-                    events.append(.message(Payload(Array(payload.readableBytesView)), binary: op == .binary))
+                    events.append(.message(compact(Array(payload.readableBytesView)), binary: op == .binary))
                 case .ping(let payload):
                     events.append(.pong(Payload(Array(payload.readableBytesView))))
                 case .close(let close):
@@ -240,9 +272,19 @@ public enum Reproducer {
                 if Reference.isUndecided(error, stream) {
                     return (events, .undecided)
                 }
+                if compression != nil, case .messageTooLarge = error.kind { return (events, .undecided) }
                 return (events, .fail(error))
             }
         }
+    }
+
+    /// A payload for a case file: a long run of one octet (what a bomb inflates to) as a
+    /// `repeat`, so the file stays small.
+    static func compact(_ bytes: [UInt8]) -> Payload {
+        if bytes.count > 4096, let first = bytes.first, !bytes.contains(where: { $0 != first }) {
+            return Payload(repeating: [first], length: bytes.count)
+        }
+        return Payload(bytes)
     }
 
     static func describe(_ terminal: Reference.Terminal) -> String {

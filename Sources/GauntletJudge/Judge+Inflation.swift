@@ -32,7 +32,7 @@ extension Judge {
     }
 
     /// The CRC-32 of what the bomb inflates to, without materializing it.
-    static func expectedChecksum(_ spec: InflationSpec) -> UInt32 {
+    public static func expectedChecksum(_ spec: InflationSpec) -> UInt32 {
         switch spec.inflatesTo.storage {
         case .repeated(let pattern, let length): return CRC32.ofRepeated(pattern, length: length)
         case .bytes(let bytes):

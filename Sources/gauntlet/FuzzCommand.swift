@@ -89,6 +89,19 @@ struct FuzzCommand: AsyncParsableCommand {
     )
     var policy: Policy = .standard
 
+    @Flag(
+        help: ArgumentHelp(
+            "Offer permessage-deflate (RFC 7692) on every connection and mutate compressed messages.",
+            discussion: """
+                Compressed messages with the agreed window, fragmented anywhere; RSV1 on continuation \
+                and control frames; RSV2/RSV3; truncated and corrupted DEFLATE, BFINAL blocks split \
+                across fragments, stored blocks with bad LEN/NLEN; bombs (a few KiB that inflate to \
+                2 or 20 MiB). The server's compressed echoes are inflated and compared. A server that \
+                declines the offer is told in the output, and still gets the mutations (RSV1 without \
+                an agreement must fail the connection). Replay a deflate finding with --deflate too.
+                """))
+    var deflate = false
+
     @Flag(help: "Print only the summary.")
     var quiet = false
 
@@ -147,6 +160,7 @@ struct FuzzCommand: AsyncParsableCommand {
         options.restartWait = restartWait
         options.supervisor = supervisor
         options.claimID = claimId
+        options.deflate = deflate
         let campaign = Campaign(options: options, group: group)
 
         if let unreachable = await campaign.preflight() {
@@ -157,6 +171,11 @@ struct FuzzCommand: AsyncParsableCommand {
             await supervisor?.stop()
             try? await group.shutdownGracefully()
             throw ExitCode(ExitStatus.failed)
+        }
+
+        if deflate {
+            await campaign.prepareDeflate()
+            if let summary = campaign.deflate?.summary { print(summary) }
         }
 
         if !replay.isEmpty {
@@ -295,7 +314,8 @@ struct FuzzCommand: AsyncParsableCommand {
                 }
                 let definition = Reproducer.caseDefinition(
                     sequence: sequence, finding: finding, observation: observation,
-                    context: .init(seed: 0, run: 0, url: campaign.options.url.description, replayedFrom: path))
+                    context: .init(seed: 0, run: 0, url: campaign.options.url.description, replayedFrom: path),
+                    deflate: campaign.deflate)
                 let verdict = await campaign.playAsCase(definition)
                 var item = Campaign.Recorded(finding: finding, sequence: sequence, run: 0, caseVerdict: verdict)
                 do {
