@@ -119,7 +119,8 @@ public enum DeflateMutator {
             let i = messageStart(&s, rng: &rng)
             let plain = Array(s.frames[i].payload.bytes.prefix(0xFFFF))
             let n = UInt16(plain.count)
-            s.frames[i].payload = .bytes([0x01, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8(~n >> 8)] + plain)
+            s.frames[i].payload = .bytes(
+                [0x01, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8(~n >> 8)] + plain)
             s.frames[i].rsv |= rsv1
             s.frames[i].declaredLength = nil
             fragment(&s, at: i, parts: 2 + rng.below(2), rng: &rng)
@@ -128,7 +129,8 @@ public enum DeflateMutator {
             let plain = Array(s.frames[i].payload.bytes.prefix(200))
             let n = UInt16(plain.count)
             // LEN and NLEN that are not each other's complement, or a LEN past the data.
-            let (len, nlen): (UInt16, UInt16) = rng.oneIn(2) ? (n, n ^ 0x0101) : (n &+ 1 &+ UInt16(rng.below(100)), ~(n &+ 1))
+            let (len, nlen): (UInt16, UInt16) =
+                rng.oneIn(2) ? (n, n ^ 0x0101) : (n &+ 1 &+ UInt16(rng.below(100)), ~(n &+ 1))
             s.frames[i].payload = .bytes(
                 [0x00, UInt8(len & 0xFF), UInt8(len >> 8), UInt8(nlen & 0xFF), UInt8(nlen >> 8)] + plain)
             s.frames[i].rsv |= rsv1
@@ -139,8 +141,11 @@ public enum DeflateMutator {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(zeroMiB.count * copies)
             for _ in 0..<copies { bytes += zeroMiB }
+            // The receiver restores the last `00 00 ff ff` (RFC 7692 §7.2.2).
+            bytes.removeLast(4)
             let frame = FuzzFrame(
-                rsv: rsv1, opcode: rng.pick([1, 2]), mask: UInt32(truncatingIfNeeded: rng.next()), payload: .bytes(bytes))
+                rsv: rsv1, opcode: rng.pick([1, 2]), mask: UInt32(truncatingIfNeeded: rng.next()),
+                payload: .bytes(bytes))
             let at = rng.below(s.frames.count + 1)
             s.frames.insert(frame, at: at)
             if rng.oneIn(3) { fragment(&s, at: at, parts: 2, rng: &rng) }

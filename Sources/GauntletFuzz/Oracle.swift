@@ -346,7 +346,13 @@ public enum Oracle {
     /// The codes the RFC names for failing on `violation`: its own (1002 or 1007), 1002 for any
     /// protocol error, and 1003 for data the endpoint cannot accept (§7.4.1).
     public static func namedCodes(for violation: ProtocolViolation) -> [UInt16] {
-        Array(Set([violation.closeCode, 1002, 1003])).sorted()
+        // Broken DEFLATE: a server with a size limit may inflate past it before it reaches the
+        // broken part, and then 1009 is the right answer.
+        let limit: [UInt16] = {
+            if case .invalidCompressedData = violation.kind { return [1009] }
+            return []
+        }()
+        return Array(Set([violation.closeCode, 1002, 1003] + limit)).sorted()
     }
 
     /// Everything but `crash`, which needs a health check (see `Campaign`).

@@ -129,7 +129,9 @@ struct InflationCaseTests {
     @Test("end to end: a 4 MiB bomb echoed by a server whose limit is larger is INFORMATIONAL, a corrupt echo FAILED")
     func smallBombEchoed() async throws {
         let definition = try Self.smallBomb(units: 4)
-        for (behaviour, expected) in [(DeflateEchoServer.Behaviour.strict, Behavior.informational), (.corruptEcho, .failed)] {
+        for (behaviour, expected) in [
+            (DeflateEchoServer.Behaviour.strict, Behavior.informational), (.corruptEcho, .failed),
+        ] {
             let server = try await DeflateEchoServer.start(behaviour, group: MultiThreadedEventLoopGroup.singleton)
             let result = try await FamilyTests.runAgainstServer(definition, port: server.port)
             await server.stop()

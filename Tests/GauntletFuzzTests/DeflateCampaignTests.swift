@@ -112,7 +112,9 @@ import WebSocketWire
             options: try Self.options(echo.url, seed: 7, runs: 400, findings: findings), group: Self.group
         ).run()
         #expect(report.deflate?.agreement != nil, "\(report.deflate?.summary ?? "no deflate")")
-        let failing = report.findings.filter { !Policy.standard.passes($0.verdicts.behavior, $0.verdicts.behaviorClose) }
+        let failing = report.findings.filter {
+            !Policy.standard.passes($0.verdicts.behavior, $0.verdicts.behaviorClose)
+        }
         #expect(failing.isEmpty, "\(failing.map { "\($0.finding.key): \($0.finding.evidence)" })")
         #expect(report.stats.execs >= 400)
     }
@@ -127,7 +129,9 @@ import WebSocketWire
         let deflate = try #require(report.deflate)
         #expect(deflate.agreement == nil)
         #expect(deflate.summary.contains("DECLINED"))
-        let failing = report.findings.filter { !Policy.standard.passes($0.verdicts.behavior, $0.verdicts.behaviorClose) }
+        let failing = report.findings.filter {
+            !Policy.standard.passes($0.verdicts.behavior, $0.verdicts.behaviorClose)
+        }
         #expect(failing.isEmpty, "\(failing.map { "\($0.finding.key): \($0.finding.evidence)" })")
     }
 
@@ -141,7 +145,8 @@ import WebSocketWire
         (.stopsServingAfterBomb, "crash"),
     ]
 
-    @Test("each deflate fault is found, and its reproducer replays to the verdict it carries", arguments: faults.indices)
+    @Test(
+        "each deflate fault is found, and its reproducer replays to the verdict it carries", arguments: faults.indices)
     func faultIsFound(_ index: Int) async throws {
         let (behaviour, expected) = Self.faults[index]
         let server = try await DeflateEchoServer.start(behaviour, group: Self.group)

@@ -92,7 +92,8 @@ public struct CaseDefinition: Hashable, Sendable, Codable, Identifiable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, title, rfc, requirement, actions, expect, close, judge, limits, compression, inflation, permessageDeflate
+        case id, title, rfc, requirement, actions, expect, close, judge, limits, compression, inflation,
+            permessageDeflate
         case reportTime, notes
         case roles, handshake, expectHandshake, healthCheck, alone, userLimit, measure, timingDependent, slow
     }
