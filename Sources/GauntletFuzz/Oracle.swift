@@ -88,6 +88,11 @@ public struct Reference: Hashable, Sendable {
                 guard let event = try reader.next() else {
                     var reference = Reference(messages: messages, pings: pings, terminal: .incomplete)
                     reference.endsInOversizedFrame = (unfinishedFrameLength(stream) ?? 0) > oversizedFrame
+                    if compression != nil, refusableFrom == nil,
+                        passesLimitFirst(stream, compression: compression, before: Int.max)
+                    {
+                        refusableFrom = messages.count
+                    }
                     reference.refusableFrom = refusableFrom
                     return reference
                 }
@@ -116,6 +121,13 @@ public struct Reference: Hashable, Sendable {
                 }
                 // A violation inside a frame whose payload never fully arrives: a server that
                 // reads whole frames before checking them may wait, as for any incomplete frame.
+                // A compressed message in progress that inflates past any likely limit before the
+                // violation: a server with a limit refuses it first, which is its right.
+                if compression != nil, refusableFrom == nil,
+                    passesLimitFirst(stream, compression: compression, before: error.offset)
+                {
+                    refusableFrom = messages.count
+                }
                 if !frameIsComplete(containing: error.offset, in: stream) {
                     var reference = Reference(messages: messages, pings: pings, terminal: .incomplete)
                     reference.pendingViolation = error
@@ -129,6 +141,27 @@ public struct Reference: Hashable, Sendable {
                         after: messages.count, in: stream, compression: compression)
                 }
                 return reference
+            }
+        }
+    }
+
+    /// Whether a strict reader with an `oversizedMessage` limit stops at that limit, at or before
+    /// octet `offset`: a (possibly unfinished) compressed message inflates past it first.
+    static func passesLimitFirst(
+        _ stream: [UInt8], compression: MessageReader.Configuration.Compression?, before offset: Int
+    ) -> Bool {
+        var limited = configuration(compression: compression)
+        limited.maxMessageSize = UInt64(oversizedMessage)
+        limited.validateUTF8 = false
+        var reader = MessageReader(configuration: limited)
+        reader.retainsDataPayloads = false
+        reader.append(ByteBuffer(bytes: stream))
+        while true {
+            do {
+                guard try reader.next() != nil else { return false }
+            } catch {
+                if case .messageTooLarge = error.kind { return error.offset <= offset }
+                return false
             }
         }
     }

@@ -38,18 +38,23 @@ public enum Reproducer {
         let plan = NetworkExecutor.plan(for: sequence, compression: compression)
         let (events, terminal) = orderedReference(plan.stream, compression: compression)
         let deferred = plan.deferredTrailer
+        // A bomb's echo moves megabytes through zlib on both sides: the kill timer waits longer.
+        let bomb = refusable(plan.stream, compression: compression)
+        let kill: Double = bomb ? 15 : 2
         let trailer = Action.frame(
             frameAction(FuzzFrame(opcode: 8, mask: 0x5A5A_A5A5, payload: .close(code: 1000, reason: []))))
         // A deferred trailer is Gauntlet's own close once the echoes are in: the automatic close,
         // or `closeAfter` when nothing is to be echoed.
         var tail: [Action] =
-            deferred ? [.closeAfter(1), .killAfter(3)] : plan.trailer ? [trailer, .killAfter(2)] : [.killAfter(2)]
+            deferred
+            ? [.closeAfter(bomb ? 10 : 1), .killAfter(kill + 1)]
+            : plan.trailer ? [trailer, .killAfter(kill)] : [.killAfter(kill)]
         if case .fail = terminal, plan.trailer {
             // As the fuzzer does: the close 50 ms after a violation.
-            tail = [.after(Continuation(seconds: 0.05, body: [trailer])), .killAfter(2)]
+            tail = [.after(Continuation(seconds: 0.05, body: [trailer])), .killAfter(kill)]
         }
         var actions = frameActions(plan.sequence.frames[...], tail: tail)
-        if actions.isEmpty { actions = [.killAfter(2)] }
+        if actions.isEmpty { actions = [.killAfter(kill)] }
         var expect: [EventAlternative] = [EventAlternative(verdict: "OK", events: events)]
         // §5.5.3 lets a server answer only the most recent of several pings: the pongs of the
         // earlier ones may be missing, never the last one's.
@@ -127,7 +132,7 @@ public enum Reproducer {
         if deflate?.agreement != nil {
             definition.permessageDeflate = DeflateRequirement(offer: FuzzDeflate.offer)
         }
-        if refusable(plan.stream, compression: compression) {
+        if bomb {
             // A message that inflates past any likely limit: the server may deliver everything
             // or refuse with any failure; only a wrong echo, a crash (the health check) or an
             // invalid frame fails, as in 16.4.1.
