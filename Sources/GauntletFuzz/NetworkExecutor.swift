@@ -115,7 +115,11 @@ public struct NetworkExecutor: Sendable {
             return false
         }()
         let trailer = plan.trailer && !plan.deferredTrailer && !failing ? Self.trailer : []
-        return observe(
+        // A bomb moves megabytes through the server's zlib (and back through ours): it gets five
+        // times the bound before its silence counts as a hang.
+        var executor = self
+        if reference.refusableFrom != nil { executor.timeout = .nanoseconds(timeout.nanoseconds * 5) }
+        return executor.observe(
             handshake: plan.sequence.handshakePieces(
                 host: url.hostHeader, resource: url.resource, key: "dGhlIHNhbXBsZSBub25jZQ==",
                 extensions: deflate == nil ? nil : FuzzDeflate.offer),

@@ -179,10 +179,12 @@ import WebSocketWire
             #expect(replayed == carried, "\(found.finding.key): found \(carried), replayed \(replayed)")
         }
         #expect(Finding.severity(of: replayed) == .failed, "\(found.finding.key): replayed \(replayed)")
-        // The reference echo server passes the same case.
+        // The reference echo server passes the same case. (Its close is not compared: a bomb's
+        // echo moves tens of MiB through zlib and UTF-8 validation on both sides, and a loaded
+        // debug build can reach the kill timer before the closing handshake ends.)
         let echo = try await EchoServer.start(group: Self.group)
         let clean = try await Self.replay(file, url: echo.url)
         await echo.stop()
-        #expect(Finding.severity(of: clean) != .failed, "\(found.finding.key): the reference got \(clean)")
+        #expect(clean.behavior != .failed, "\(found.finding.key): the reference got \(clean)")
     }
 }
