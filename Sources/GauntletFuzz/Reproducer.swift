@@ -51,7 +51,8 @@ public enum Reproducer {
             : plan.trailer ? [trailer, .killAfter(kill)] : [.killAfter(kill)]
         if case .fail = terminal, plan.trailer {
             // As the fuzzer does: the close 50 ms after a violation.
-            tail = [.after(Continuation(seconds: 0.05, body: [trailer])), .killAfter(kill)]
+            // A bomb's server may still be inflating: its close gets 5 s to come first.
+            tail = [.after(Continuation(seconds: bomb ? 5 : 0.05, body: [trailer])), .killAfter(kill)]
         }
         var actions = frameActions(plan.sequence.frames[...], tail: tail)
         if actions.isEmpty { actions = [.killAfter(kill)] }
