@@ -214,7 +214,7 @@ public struct SuiteRunner: Sendable {
         record.unreachable = down
         // The judge's typed "observed nothing" (FAILED in every family).
         record.unobservable = down.kind == .noHandshakeAnswer ? .handshakeNeverAnswered : .couldNotConnect
-        record.connectionError = down.description
+        record.connectionError = .unreachable(down, attempts: nil)
         return build(definition, record)
     }
 
