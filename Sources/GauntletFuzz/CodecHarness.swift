@@ -105,7 +105,8 @@ public enum CodecHarness {
                         header = (h, offset)
                         payload = ByteBuffer()
                     case .payload(var chunk):
-                        payload.writeBuffer(&chunk)
+                        // Most frames arrive in one piece: keep the slice instead of copying it.
+                        if payload.readableBytes == 0 { payload = chunk } else { payload.writeBuffer(&chunk) }
                     case .frameEnd:
                         if let (h, offset) = header { run.frames.append((offset, Frame(header: h, payload: payload))) }
                         header = nil

@@ -62,21 +62,22 @@ public struct ProtocolViolation: Error, Hashable, Sendable, CustomStringConverti
     /// both state this position, so the same bad octet has the same number everywhere.
     public var messageOffset: Int?
     /// The RFC 6455 section that states the broken rule, e.g. "5.2".
-    public var section: String
+    public var section: String { kind.section }
     /// The close code a strict endpoint sends in response: 1002, 1007 or 1009.
-    public var closeCode: UInt16
-    /// A precise sentence naming the violation, its offset and the RFC section.
-    public var description: String
+    public var closeCode: UInt16 { kind.closeCode }
+    /// A precise sentence naming the violation, its offset and the RFC section. Computed when
+    /// asked, not stored: the decoder makes a violation for most fuzz inputs and few are printed
+    /// (building the sentence was a tenth of the decoder harness's time).
+    public var description: String {
+        let position = messageOffset.map { "octet \($0) of the message payload" } ?? "octet \(offset)"
+        return "\(kind.summary) at \(position) (\(kind.rfc) §\(kind.section))"
+    }
 
-    /// Builds a violation, deriving section, close code and description from the kind.
+    /// Builds a violation; section, close code and description follow from the kind.
     public init(_ kind: Kind, offset: Int, messageOffset: Int? = nil) {
         self.kind = kind
         self.offset = offset
         self.messageOffset = messageOffset
-        self.section = kind.section
-        self.closeCode = kind.closeCode
-        let position = messageOffset.map { "octet \($0) of the message payload" } ?? "octet \(offset)"
-        self.description = "\(kind.summary) at \(position) (\(kind.rfc) §\(kind.section))"
     }
 }
 

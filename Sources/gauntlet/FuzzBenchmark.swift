@@ -15,7 +15,7 @@ struct FuzzBenchmark: AsyncParsableCommand {
     )
 
     @Option(help: "Seconds for the in-process decoder measurement.")
-    var seconds: Double = 2
+    var seconds: Double = 5
 
     @Option(help: "Sequences for the network measurement.")
     var runs: Int = 10_000

@@ -46,7 +46,7 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     /// closes sockets) is applied once the loop is done, never while the endpoint is in use.
     private var pumping = false
     private var closedWhilePumping = false
-    private var rng = SystemRandomNumberGenerator()
+    private var rng = BufferedSystemRandom()
 
     /// Client role: the request sent once TCP is up.
     private let request: HandshakeRequest?
