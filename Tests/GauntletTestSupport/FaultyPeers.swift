@@ -20,7 +20,8 @@ public enum Fault: String, Hashable, Sendable, CaseIterable, CustomStringConvert
     // Closing handshake
     case acceptInvalidCloseReason, noControlLengthCheck, closeReasonLimit100, reject1010, reject1011
     case echoAfterClose, answerEveryClose
-    // Faults added for the verdict-truth review (issue 9)
+    // Faults added for the verdict-truth review (issue 9). `ignoreUnmasked` (server) and
+    // `ignoreMasked` (client) stop reading and answering at the first frame of that kind.
     case refuseWithoutVersionHeader, ignoreUnmasked, crashOnHugeLength, wrongEcho, closeNormallyOnFlood
     case acceptShortClose, silentOn1010, secondClose1005, ignoreMasked
     // Allowed but unusual: the RFC permits each of these, so a case may give at most
