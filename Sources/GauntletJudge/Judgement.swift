@@ -52,7 +52,7 @@ public struct Judgement: Hashable, Sendable {
         case unobservable
         case unreachable(TargetUnreachable.Kind)
         /// The opening handshake never completed; the engine's reason, if it gave one.
-        case neverOpened(String?)
+        case neverOpened(ConnectionFailure?)
         // Events and resources.
         case eventsMatch
         case eventsDiffer
@@ -135,9 +135,9 @@ public struct Judgement: Hashable, Sendable {
     /// One fact behind the behaviour verdict.
     public enum Reason: Hashable, Sendable {
         /// Nothing of the peer was observed.
-        case unobservable(UnobservableRun, detail: String?)
+        case unobservable(UnobservableRun, detail: ConnectionFailure?)
         case unreachable(TargetUnreachable.Kind)
-        case neverOpened(String?)
+        case neverOpened(ConnectionFailure?)
         /// No alternative matched: the alternatives the case accepts.
         case expectedAlternatives([EventAlternative])
         case limits(LimitsFinding)
@@ -151,7 +151,7 @@ public struct Judgement: Hashable, Sendable {
         case resourceTesterClosed([EventAlternative], killTimer: Bool)
         // The opening handshake.
         case refusalAllowed(status: Int, reason: String)
-        case closedWithoutAnswerRefusalAllowed(connectionError: String?)
+        case closedWithoutAnswerRefusalAllowed(connectionError: ConnectionFailure?)
         case upgradeAllowed
         case upgradedMustRefuse(expectedStatus: String)
         case unexpectedStatus(status: Int, reason: String, expectedStatus: String)
@@ -159,8 +159,8 @@ public struct Judgement: Hashable, Sendable {
         case refusalCarriesAccept(status: Int)
         case lessSpecificStatus(status: Int, reason: String, preferred: Int)
         case refused(status: Int, reason: String, headers: [String])
-        case requestAbandoned(connectionError: String?)
-        case closedWithoutAnswer(connectionError: String?)
+        case requestAbandoned(connectionError: ConnectionFailure?)
+        case closedWithoutAnswer(connectionError: ConnectionFailure?)
         /// RFC 6455 leaves this open: what the stricter expectation would have given.
         case informational(Behavior, CloseBehavior?)
         // Rules applied after the events.
@@ -168,7 +168,7 @@ public struct Judgement: Hashable, Sendable {
         case wrongCodeFailsBehavior
         case testerSentFrames(opcode: String, sent: Int, required: Int)
         case peerViolations([String])
-        case connectionError(String)
+        case connectionError(ConnectionFailure)
         /// How the peer closed when a preferred code was wanted.
         case preferredCode([UInt16], peer: PeerClose)
         case toleratedCode(UInt16, named: [UInt16])
@@ -191,9 +191,9 @@ public struct Judgement: Hashable, Sendable {
 
     /// One fact behind the close verdict.
     public enum CloseReason: Hashable, Sendable {
-        case unobservable(UnobservableRun, detail: String?)
+        case unobservable(UnobservableRun, detail: ConnectionFailure?)
         case unreachable(TargetUnreachable.Kind)
-        case neverOpened(String?)
+        case neverOpened(ConnectionFailure?)
         case handshakeRefused
         case upgradedTesterClosed
         case upgradedInsteadOfRefusing

@@ -52,9 +52,10 @@ public struct SessionRecord: Hashable, Sendable {
     public var compression = CompressionEchoes()
     /// Frames the tester itself sent, by opcode.
     public var txFrameCounts: [UInt8: Int] = [:]
-    /// Why the connection or handshake failed, when it did (words for people; the judge reads
-    /// `unobservable` and `requestAbandoned`, never this text).
-    public var connectionError: String?
+    /// Why the connection or handshake failed, when it did, as a typed fact (GauntletReports
+    /// words it; the judge decides on `unobservable` and `requestAbandoned` and only passes
+    /// this on in its reasons).
+    public var connectionError: ConnectionFailure?
     /// Set when the target could not be reached at all: every connect attempt failed, or the
     /// run's probe found it unusable and the case was never attempted. The judge fails such a
     /// case in every family: it observed nothing.
@@ -103,7 +104,7 @@ public enum HealthCheckOutcome: Hashable, Sendable {
     /// A fresh connection opened and echoed a message.
     case echoed
     /// A fresh connection could not open (the engine's reason, if any).
-    case couldNotOpen(connectionError: String?)
+    case couldNotOpen(connectionError: ConnectionFailure?)
     /// A fresh connection opened but did not echo; the health-check case's judgement says why.
     case didNotEcho(Judgement)
 

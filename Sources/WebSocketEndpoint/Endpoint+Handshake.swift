@@ -51,6 +51,23 @@ extension Endpoint {
         return false
     }
 
+    /// Server role: answers the request just reported (`requestReceived`) with `response`
+    /// instead of the core's own answer. A 101 opens the connection, any other status refuses
+    /// it as the policy's refusals do. The core checks nothing in `response`: this is a faulty
+    /// peer's (a wrong accept key, an unoffered subprotocol, a refusal with the wrong status).
+    public mutating func answer(_ response: HandshakeResponse) {
+        guard role == .server, state == .connecting, pendingRequest != nil else { return }
+        pendingRequest = nil
+        guard response.status == 101 else {
+            refuse(with: response)
+            return
+        }
+        let bytes = response.encode()
+        outputs.append(.write(bytes))
+        outputs.append(.event(.responded(response, head: String(decoding: bytes.readableBytesView, as: UTF8.self))))
+        open()
+    }
+
     private mutating func accept(_ request: HandshakeRequest) {
         var extensions: [String] = []
         var agreement: DeflateAgreement?
@@ -158,6 +175,11 @@ extension Endpoint {
         default:
             refusal = .rejecting(status: 400, reason: "Bad Request")
         }
+        refuse(with: refusal)
+    }
+
+    /// Server role: writes a refusal and closes TCP as the policy says.
+    private mutating func refuse(with refusal: HandshakeResponse) {
         let bytes = refusal.encode()
         outputs.append(.write(bytes))
         outputs.append(.event(.responded(refusal, head: String(decoding: bytes.readableBytesView, as: UTF8.self))))

@@ -62,6 +62,7 @@ public struct Endpoint {
         MessageReader.Configuration(
             peerRole: role.peer, maxFramePayload: policy.maxMessageSize.map(UInt64.init),
             maxMessageSize: policy.maxMessageSize.map(UInt64.init), validateUTF8: policy.validateUTF8,
+            checksMasking: policy.checksMasking, checksLengthRules: policy.checksLengthRules,
             compression: deflate.map {
                 let peer = $0.sending(as: role.peer)
                 return .init(windowBits: peer.windowBits, noContextTakeover: peer.noContextTakeover)

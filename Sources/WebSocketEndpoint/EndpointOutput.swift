@@ -52,7 +52,7 @@ public enum EndpointEvent {
 }
 
 /// Why an opening handshake did not complete.
-public enum HandshakeFailure: Error, CustomStringConvertible {
+public enum HandshakeFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// The other side's head could not be parsed.
     case malformed(HandshakeError)
     /// Server role: the request parsed but is not one a server can accept.

@@ -91,6 +91,18 @@ public struct EndpointPolicy {
     /// spends most of its time in the compressor at the default level.
     public var deflateLevel = -1
 
+    // A faulty peer's: each of these breaks a rule of RFC 6455 on purpose, so that a test can
+    // show that a case catches the bug. Every other party keeps the strict defaults.
+
+    /// `false` reads the peer's frames whether or not they are masked (§5.1 broken).
+    public var checksMasking = true
+    /// `false` reads any frame length as declared: a 64-bit length with its top bit set, a
+    /// control frame over 125 octets (§5.2, §5.5 broken).
+    public var checksLengthRules = true
+    /// Whether this endpoint's own frames are masked; `nil` follows the role (§5.1), a value
+    /// breaks it.
+    public var masksOwnFrames: Bool?
+
     public init(
         closeReply: CloseReply, answerPings: Bool = true, onViolation: ViolationResponse,
         invalidCloseCompletesHandshake: Bool, closingHandshakeTimeout: TimeAmount, serverDropTimeout: TimeAmount?,

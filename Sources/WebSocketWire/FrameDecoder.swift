@@ -18,17 +18,28 @@ public struct FrameDecoder {
         public var maxFramePayload: UInt64? = nil
         /// Whether 16- and 64-bit lengths that would fit a shorter form are violations.
         public var requireMinimalLength: Bool = true
+        /// Whether the masking rule is checked; `false` reads frames masked or not (a test
+        /// peer that is wrong on purpose).
+        public var checksMasking: Bool = true
+        /// Whether a 64-bit length with its top bit set and a control frame over 125 octets
+        /// are violations; `false` reads any length as declared (a test peer that is wrong on
+        /// purpose).
+        public var checksLengthRules: Bool = true
 
         public init(
             peerRole: Role,
             allowedRSV: UInt8 = 0,
             maxFramePayload: UInt64? = nil,
-            requireMinimalLength: Bool = true
+            requireMinimalLength: Bool = true,
+            checksMasking: Bool = true,
+            checksLengthRules: Bool = true
         ) {
             self.peerRole = peerRole
             self.allowedRSV = allowedRSV
             self.maxFramePayload = maxFramePayload
             self.requireMinimalLength = requireMinimalLength
+            self.checksMasking = checksMasking
+            self.checksLengthRules = checksLengthRules
         }
     }
 
@@ -164,16 +175,17 @@ public struct FrameDecoder {
         guard available >= 2 else { return nil }
         let b1 = pending.getInteger(at: start + 1, as: UInt8.self)!
         let masked = b1 & 0x80 != 0
-        if configuration.peerRole == .client && !masked {
+        if configuration.peerRole == .client && !masked && configuration.checksMasking {
             throw ProtocolViolation(.unmaskedClientFrame, offset: base + 1)
         }
-        if configuration.peerRole == .server && masked {
+        if configuration.peerRole == .server && masked && configuration.checksMasking {
             throw ProtocolViolation(.maskedServerFrame, offset: base + 1)
         }
         let length7 = b1 & 0x7F
+        let lengthRules = configuration.checksLengthRules
         // With minimal lengths required, a 126/127 length field on a control frame can only mean
         // more than 125 octets, so it fails here; otherwise wait for the real length below.
-        if opcode.isControl && length7 > 125 && configuration.requireMinimalLength {
+        if opcode.isControl && length7 > 125 && configuration.requireMinimalLength && lengthRules {
             throw ProtocolViolation(.controlFrameTooLong(opcode, UInt64(length7)), offset: base + 1)
         }
 
@@ -189,7 +201,7 @@ public struct FrameDecoder {
         case 127:
             guard available >= 3 else { return nil }
             let top = pending.getInteger(at: start + 2, as: UInt8.self)!
-            if top & 0x80 != 0 {
+            if top & 0x80 != 0 && lengthRules {
                 throw ProtocolViolation(.lengthTopBitSet(UInt64(top) << 56), offset: base + 2)
             }
             guard available >= 10 else { return nil }
@@ -204,7 +216,7 @@ public struct FrameDecoder {
         if encoding != .minimal && configuration.requireMinimalLength {
             throw ProtocolViolation(.nonMinimalLength(length), offset: base + lastLengthOctet)
         }
-        if opcode.isControl && length > 125 {
+        if opcode.isControl && length > 125 && lengthRules {
             throw ProtocolViolation(.controlFrameTooLong(opcode, length), offset: base + lastLengthOctet)
         }
         if let limit = configuration.maxFramePayload, length > limit {

@@ -21,6 +21,10 @@ public struct MessageReader {
         public var validateUTF8: Bool = true
         /// Whether non-minimal length encodings are violations.
         public var requireMinimalLength = true
+        /// See `FrameDecoder.Configuration.checksMasking`.
+        public var checksMasking = true
+        /// See `FrameDecoder.Configuration.checksLengthRules`.
+        public var checksLengthRules = true
         /// The negotiated permessage-deflate parameters of the peer's direction (RFC 7692), or
         /// `nil` when the extension is not in use. With it, RSV1 marks the first frame of a
         /// compressed message; such messages are inflated as they stream in, and UTF-8 and the
@@ -46,6 +50,8 @@ public struct MessageReader {
             maxMessageSize: UInt64? = nil,
             validateUTF8: Bool = true,
             requireMinimalLength: Bool = true,
+            checksMasking: Bool = true,
+            checksLengthRules: Bool = true,
             compression: Compression? = nil
         ) {
             self.compression = compression
@@ -55,6 +61,8 @@ public struct MessageReader {
             self.maxMessageSize = maxMessageSize
             self.validateUTF8 = validateUTF8
             self.requireMinimalLength = requireMinimalLength
+            self.checksMasking = checksMasking
+            self.checksLengthRules = checksLengthRules
         }
     }
 
@@ -151,7 +159,9 @@ public struct MessageReader {
                 peerRole: configuration.peerRole,
                 allowedRSV: configuration.allowedRSV | (configuration.compression == nil ? 0 : Self.compressedBit),
                 maxFramePayload: configuration.maxFramePayload,
-                requireMinimalLength: configuration.requireMinimalLength
+                requireMinimalLength: configuration.requireMinimalLength,
+                checksMasking: configuration.checksMasking,
+                checksLengthRules: configuration.checksLengthRules
             ),
             messageRules: FrameDecoder.MessageRules(maxMessageSize: configuration.maxMessageSize)
         )

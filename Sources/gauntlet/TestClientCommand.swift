@@ -81,7 +81,7 @@ struct TestClientCommand: AsyncParsableCommand {
         var missing = 0
         for name in agents {
             missing += server.recordNotPlayed(
-                agent: name, reason: "the client never ran this case: the driver \(ending.reason)")
+                agent: name, reason: "the driver \(ending.reason)")
         }
         if missing > 0 {
             reporter.log("\(missing) case(s) were never run (the driver \(ending.reason)); recorded as FAILED")

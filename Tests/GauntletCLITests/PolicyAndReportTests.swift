@@ -127,7 +127,7 @@ extension CLITests {
         @Test func sigintWritesValidReportsForWhatRan() async throws {
             let dir = try GauntletBinary.temporaryDirectory()
             // 6.4.x, 5.19 and 5.20 wait a second or more each and start first (longest planned
-            // wait first), one at a time with one job.
+            // wait first); one job plays one case at a time.
             let run = try GauntletBinary.start([
                 "test", "--cases", "1.1.*,6.4.*,5.19,5.20", "--jobs", "1", "--outdir", dir.path,
             ])

@@ -57,8 +57,8 @@ struct CompressionCorpusTests {
     @Test(
         "the corpora are the same on every machine and every run",
         arguments: [
-            (CompressionCorpus.Kind.json, UInt64(0x09CB_E54D_4475_65D8)), (.bmp, 0x0ED9_A897_1BA9_FA50),
-            (.plainText, 0x3A6E_57F8_B253_2284), (.html, 0x7771_32A7_6F3D_4A06), (.pdf, 0xEF20_D28C_108E_00DF),
+            (CompressionCorpus.Kind.json, UInt64(0xF09B_ACD2_08B3_1052)), (.bmp, 0x0ED9_A897_1BA9_FA50),
+            (.plainText, 0x3A6E_57F8_B253_2284), (.html, 0xD7E3_53AB_E159_4BB9), (.pdf, 0x96FA_555A_B229_A03C),
         ])
     func pinned(kind: CompressionCorpus.Kind, fnv: UInt64) {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -128,7 +128,7 @@ struct JudgeTests {
 
     @Test func neverOpenedFailsBothWithTheReason() {
         var record = SessionRecord(role: .client)
-        record.connectionError = "could not connect: refused"
+        record.connectionError = .transport("Connection refused (errno: 111)")
         let j = Judge.judge(Self.echoCase(), record)
         #expect(j.behavior == .failed)
         #expect(j.behaviorClose == .failed)
@@ -229,7 +229,8 @@ struct JudgeTests {
             for kind in kinds {
                 var record = SessionRecord(role: kind == .noPeerConnected ? .server : .client)
                 record.unobservable = kind
-                record.connectionError = "connection refused"
+                record.connectionError = .unreachable(
+                    TargetUnreachable(kind: .refused, target: "ws://127.0.0.1:1/", detail: ""), attempts: 1)
                 let j = Judge.judge(definition, record)
                 #expect(j.behavior == .failed && j.behaviorClose == .failed, "\(definition.id) \(kind)")
             }
@@ -270,7 +271,7 @@ struct JudgeTests {
                 #expect(j.behavior != .failed, "\(definition.id): \(j.behaviorReason)")
                 #expect(![.failed, .wrongCode, .unclean, .failedByClient].contains(j.behaviorClose))
                 var dead = shape
-                dead.healthCheck = .couldNotOpen(connectionError: "connection refused")
+                dead.healthCheck = .couldNotOpen(connectionError: .transport("connection refused"))
                 #expect(Judge.judge(definition, dead).behavior == .failed)
             }
         }
@@ -349,13 +350,13 @@ struct JudgeTests {
         let slowloris = try #require(Self.catalog["0.6.1"])
         var abandoned = SessionRecord(role: .client)
         abandoned.requestAbandoned = true
-        abandoned.connectionError = "anything at all"
+        abandoned.connectionError = .transport("anything at all")
         #expect(Judge.judge(slowloris, abandoned).behavior == .informational)
         let refusal = try #require(Self.catalog["0.1.1"])
         var closed = SessionRecord(role: .client)
-        // Engine prose no longer decides anything: a message that starts like the old marker
-        // is just text.
-        closed.connectionError = "Gauntlet stopped trickling the request"
+        // The failure is only passed on: without `requestAbandoned`, a stopped trickle is not
+        // an abandoned slowloris.
+        closed.connectionError = .trickleStopped(seconds: 5)
         #expect(Judge.judge(refusal, closed).behavior == .nonStrict)
     }
 }

@@ -64,6 +64,45 @@ struct SuiteSchedulingTests {
         #expect(index("end 9.1.1") < index("start 9.1.2"))
     }
 
+    @Test("cases asleep on their timers do not take the slots of the others, and have as many of their own")
+    func sleepersHaveSlotsOfTheirOwn() async throws {
+        func definition(_ id: CaseID, pause: Bool) -> CaseDefinition {
+            CaseDefinition(
+                id: id, title: "t", rfc: "5.6", requirement: .must,
+                actions: pause ? [.after(Continuation(seconds: 1, body: []))] : [], expect: [],
+                close: CloseExpectation(by: .tester, codes: [1000], clean: true))
+        }
+        let sleepers: [CaseID] = ["6.4.1", "6.4.2", "6.4.3"]
+        let others: [CaseID] = ["1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5"]
+        let cases = sleepers.map { definition($0, pause: true) } + others.map { definition($0, pause: false) }
+        let player = SleepingPlayer(sleepers: Set(sleepers), others: Set(others))
+        let runner = SuiteRunner(agent: "a", player: player, jobs: 2, catalog: Self.catalog, probeBudget: nil)
+        let run = await runner.run(cases, group: MultiThreadedEventLoopGroup.singleton)
+        #expect(run.results.map(\.id) == cases.map(\.id))
+        // Every other case ended while the first two sleepers were still asleep: the third,
+        // waiting for a sleeper's slot, did not hold them up.
+        #expect(player.sawOthersDone.withLock { $0 } == Set(sleepers))
+        // Two slots each: never more than two sleepers or two other cases at once.
+        #expect(player.peaks.withLock { $0 } == [2, 2])
+    }
+
+    @Test("with one job, one case at a time, sleeping or not")
+    func oneJobIsOneCaseAtATime() async throws {
+        let sleeper = CaseDefinition(
+            id: "6.4.1", title: "t", rfc: "5.6", requirement: .must,
+            actions: [.after(Continuation(seconds: 1, body: []))], expect: [],
+            close: CloseExpectation(by: .tester, codes: [1000], clean: true))
+        var other = sleeper
+        other.id = "1.1.1"
+        other.actions = []
+        let player = SleepingPlayer(sleepers: [sleeper.id], others: [other.id], patience: 30)
+        let runner = SuiteRunner(agent: "a", player: player, jobs: 1, catalog: Self.catalog, probeBudget: nil)
+        _ = await runner.run([sleeper, other], group: MultiThreadedEventLoopGroup.singleton)
+        #expect(player.peaks.withLock { $0 } == [1, 1])
+        #expect(player.sawOthersDone.withLock { $0 }.isEmpty)
+        #expect(player.maxTogether.withLock { $0 } == 1)
+    }
+
     @Test("without keepsWireLogs the results drop the wire logs, after progress had them whole")
     func wireLogsDroppedAfterProgress() async throws {
         let cases = Array(Self.catalog.cases.prefix(3))
@@ -116,5 +155,51 @@ private final class ScriptedPlayer: CasePlayer, Sendable {
         var record = SessionRecord(role: .client)
         record.wirelog = [["TO", .string("frame")]]
         return record
+    }
+}
+
+/// A player whose sleepers stay asleep until every other case has ended (or 5 s, so a runner
+/// that counts them against the others' slots fails instead of hanging).
+private final class SleepingPlayer: CasePlayer, Sendable {
+    let sleepers: Set<CaseID>
+    let others: Set<CaseID>
+    let ended = Mutex<Set<CaseID>>([])
+    let inFlight = Mutex<(sleeping: Int, busy: Int)>((0, 0))
+    /// The most sleepers and the most other cases seen in flight at once.
+    let peaks = Mutex<[Int]>([0, 0])
+    let maxTogether = Mutex(0)
+    /// The sleepers that woke up to find every other case ended.
+    let sawOthersDone = Mutex<Set<CaseID>>([])
+
+    /// How many 10 ms naps a sleeper takes at most.
+    let patience: Int
+
+    init(sleepers: Set<CaseID>, others: Set<CaseID>, patience: Int = 500) {
+        self.sleepers = sleepers
+        self.others = others
+        self.patience = patience
+    }
+
+    func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
+        let asleep = sleepers.contains(definition.id)
+        let now = inFlight.withLock { counts in
+            if asleep { counts.sleeping += 1 } else { counts.busy += 1 }
+            return counts
+        }
+        peaks.withLock { $0 = [max($0[0], now.sleeping), max($0[1], now.busy)] }
+        maxTogether.withLock { $0 = max($0, now.sleeping + now.busy) }
+        if asleep {
+            for _ in 0..<patience where !ended.withLock({ others.isSubset(of: $0) }) {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            if ended.withLock({ others.isSubset(of: $0) }) { sawOthersDone.withLock { _ = $0.insert(definition.id) } }
+        } else {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        inFlight.withLock { counts in
+            if asleep { counts.sleeping -= 1 } else { counts.busy -= 1 }
+        }
+        ended.withLock { _ = $0.insert(definition.id) }
+        return SessionRecord(role: .client)
     }
 }

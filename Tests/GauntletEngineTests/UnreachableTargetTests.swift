@@ -18,7 +18,7 @@ struct UnreachableTargetTests {
         let catalog = try CaseCatalog.bundled()
         var record = SessionRecord(role: .client)
         record.unreachable = Self.refused
-        record.connectionError = Self.refused.description
+        record.connectionError = .unreachable(Self.refused, attempts: nil)
         for definition in catalog.cases where definition.applies(to: .client) {
             let judgement = Judge.judge(definition, record)
             #expect(judgement.behavior == .failed, "\(definition.id)")

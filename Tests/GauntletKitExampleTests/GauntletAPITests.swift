@@ -15,10 +15,13 @@ struct GauntletAPITests {
             #expect(judged.behavior == .failed && judged.behaviorClose == .failed)
             // The probe found the port refused: the Judge saw nothing to judge, and says so.
             #expect(judged.judgement?.outcome == .unobservable, "\(judged.id): \(judged.behaviorReason)")
+            // Its detail is the typed fact the result carries; the result's error is its words.
+            let unreachable = try #require(judged.result.gauntlet.unreachable)
             #expect(
-                judged.judgement?.reasons.first == .unobservable(.couldNotConnect, detail: judged.result.gauntlet.error)
-            )
-            #expect(judged.result.gauntlet.unreachable?.kind == .refused)
+                judged.judgement?.reasons.first
+                    == .unobservable(.couldNotConnect, detail: .unreachable(unreachable, attempts: nil)))
+            #expect(unreachable.kind == .refused)
+            #expect(judged.result.gauntlet.error == unreachable.description)
         }
     }
 

@@ -130,7 +130,7 @@ public final class FuzzingServer: Sendable {
         where configuration.selects(definition, for: agent) && results.result(agent: agent, id: definition.id) == nil {
             var record = SessionRecord(role: .server)
             record.started = Session.iso8601(.init())
-            record.connectionError = reason
+            record.connectionError = .clientNeverRan(reason: reason)
             context.finish(definition, number: offset + 1, agent: agent, record: record)
             count += 1
         }

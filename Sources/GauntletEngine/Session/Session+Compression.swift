@@ -74,7 +74,7 @@ extension Session {
         let text = spec.type == .text
         let message = CompressionCorpus.of(spec.corpus).message(index, size: spec.messageSize, text: text)
         guard let compressed = endpoint.compress(ByteBuffer(bytes: message)) else {
-            record.connectionError = "Gauntlet could not compress round trip \(index) (zlib failed)"
+            record.connectionError = .compressionFailed(roundTrip: index)
             sendClose(code: 1011, isReply: false)
             return
         }

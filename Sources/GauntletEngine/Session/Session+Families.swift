@@ -81,8 +81,7 @@ extension Session {
             } else {
                 session.record.unobservable = .handshakeNeverAnswered
             }
-            session.record.connectionError =
-                "Gauntlet stopped trickling the request after \(trickle.seconds) s; the server was still waiting"
+            session.record.connectionError = .trickleStopped(seconds: trickle.seconds)
             session.drop()
         }
     }

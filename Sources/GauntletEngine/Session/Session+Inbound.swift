@@ -20,7 +20,7 @@ extension Session {
             // A refusal case ends with the response, whatever it is; the judge reads it.
             if definition.judge.mode == .handshake { drop() }
         case .handshakeFailed(let failure):
-            record.connectionError = failure.description
+            record.connectionError = .handshake(failure)
         case .opened:
             opened()
         case .frame(let frame):
@@ -64,8 +64,8 @@ extension Session {
             record.peerViolations.append(violation.description)
         case .timedOut(.openingHandshake):
             if !record.requestAbandoned { record.unobservable = .handshakeNeverAnswered }
-            record.connectionError =
-                "opening handshake did not finish within \(Self.openHandshakeTimeout(definition, timeouts)) s"
+            record.connectionError = .openingHandshakeTimedOut(
+                seconds: Self.openHandshakeTimeout(definition, timeouts))
         case .timedOut:
             break
         }

@@ -2,6 +2,7 @@ import Foundation
 import GauntletCases
 import GauntletJudge
 import NIOCore
+import NIOSSL
 import WebSocketEndpoint
 import WebSocketWire
 
@@ -122,10 +123,8 @@ final class Session {
         if !record.wasOpen, record.connectionError == nil {
             record.connectionError =
                 role == .client
-                ? (record.handshakeResponse == nil
-                    ? "the server closed the connection without answering the opening handshake"
-                    : "the connection closed after the handshake response")
-                : "the client closed the connection before completing the opening handshake"
+                ? (record.handshakeResponse == nil ? .closedWithoutResponse : .closedAfterResponse)
+                : .clientClosedDuringHandshake
         }
         recordMeasurements()
         // A case whose handshake never completed (every 0.x refusal, a 12 s slowloris) still
@@ -146,7 +145,7 @@ final class Session {
     /// not choose to drop it: `droppedByMe` stays as it is, as in Autobahn.
     func connectionFailed(_ error: Error) {
         if record.connectionError == nil, !record.wasOpen {
-            record.connectionError = "connection error: \(error)"
+            record.connectionError = error is NIOSSLError ? .tls("\(error)") : .transport("\(error)")
         }
         channel.close(promise: nil)
     }
@@ -167,8 +166,7 @@ final class Session {
             + timeouts.serverConnectionDrop + timeouts.hardBoundSlack
         schedule(after: bound) { session in
             guard session.state != .closed else { return }
-            session.record.connectionError =
-                "the case did not finish within its bound of \(Int(bound)) s; the connection was dropped"
+            session.record.connectionError = .caseBoundExceeded(seconds: Int(bound))
             session.drop()
         }
         record.compression.agreement = endpoint.deflate

@@ -100,7 +100,7 @@ public final class ClientListener: CasePlayer {
         for entry in waiting {
             var record = SessionRecord(role: .server)
             record.unobservable = .noPeerConnected
-            record.connectionError = "the listener stopped before a client connected"
+            record.connectionError = .listenerStopped
             entry.promise.succeed(record)
         }
     }

@@ -167,7 +167,8 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
     }
 
     private func send(_ opcode: Opcode, _ payload: ByteBuffer, rsv: UInt8, context: ChannelHandlerContext) {
-        let key = endpoint.role.masksOutgoingFrames ? MaskingKey(UInt32.random(in: .min ... .max, using: &rng)) : nil
+        let masks = endpoint.policy.masksOwnFrames ?? endpoint.role.masksOutgoingFrames
+        let key = masks ? MaskingKey(UInt32.random(in: .min ... .max, using: &rng)) : nil
         let frame = Frame(opcode: opcode, rsv: rsv, maskKey: key, payload: payload)
         guard frame.payload.readableBytes > Self.copyLimit, key == nil else {
             context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)

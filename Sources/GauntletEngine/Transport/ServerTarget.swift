@@ -83,7 +83,7 @@ public struct ServerTarget: Sendable {
         let unreachable = Self.unreachable(
             lastError ?? ChannelError.connectTimeout(connectTimeout), target: url.description)
         record.unreachable = unreachable
-        record.connectionError = "\(unreachable.description), after \(connectAttempts) attempt(s)"
+        record.connectionError = .unreachable(unreachable, attempts: connectAttempts)
         record.unobservable = .couldNotConnect
         return record
     }

@@ -1,4 +1,5 @@
 import GauntletCases
+import GauntletJudge
 import NIOCore
 import NIOPosix
 
@@ -40,9 +41,17 @@ extension ServerTarget {
                 kind: .noHandshakeAnswer, target: target,
                 detail: "TCP connected, no HTTP response within \(Self.seconds(budget))")
         }
-        return TargetUnreachable(
-            kind: .noHandshakeAnswer, target: target,
-            detail: record.connectionError ?? "the connection closed before an HTTP response")
+        return TargetUnreachable(kind: .noHandshakeAnswer, target: target, detail: Self.detail(record.connectionError))
+    }
+
+    /// The detail of an unusable target: the system's or the codec's own text where there is
+    /// one, else what was seen.
+    private static func detail(_ failure: ConnectionFailure?) -> String {
+        switch failure {
+        case .tls(let text), .transport(let text): return text
+        case .handshake(let failure): return failure.description
+        default: return "the connection closed before an HTTP response"
+        }
     }
 
     /// Maps a failed connect to the typed reason the reports carry.

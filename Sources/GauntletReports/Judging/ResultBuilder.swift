@@ -39,9 +39,12 @@ public enum ResultBuilder {
                 category: definition.id.category, categoryTitle: definition.categoryTitle,
                 behaviorReason: words.behaviorReason, closeReason: words.closeReason,
                 peerViolations: record.peerViolations, measurements: record.measurements,
-                error: record.unreachable.map { record.connectionError ?? $0.description }
+                error: record.unreachable.map {
+                    record.connectionError.map(ConnectionFailureWords.text) ?? $0.description
+                }
                     ?? (record.wasOpen || definition.judge.mode == .handshake || judgement.isRefusalJudged
-                        ? nil : (record.connectionError ?? "the connection never opened")),
+                        ? nil
+                        : (record.connectionError.map(ConnectionFailureWords.text) ?? "the connection never opened")),
                 unreachable: record.unreachable, timingDependent: definition.timingDependent))
     }
 }

@@ -209,7 +209,7 @@ public struct JudgementWords: Hashable, Sendable {
         case .closedWithoutAnswerRefusalAllowed(let error):
             return
                 "The server closed TCP without answering; refusing is allowed, but RFC 6455 §4.2.1 asks "
-                + "for an HTTP error status" + (error.map { " (\($0))" } ?? "") + "."
+                + "for an HTTP error status" + (error.map { " (\(ConnectionFailureWords.text($0)))" } ?? "") + "."
         case .upgradeAllowed:
             return
                 "The server answered 101 Switching Protocols: it speaks what was asked, which RFC 6455 allows "
@@ -228,11 +228,11 @@ public struct JudgementWords: Hashable, Sendable {
             return "The server refused with \(status) \(reason)"
                 + (headers.isEmpty ? "." : " and sent \(headers.joined(separator: ", ")).")
         case .requestAbandoned(let error):
-            return "No HTTP response arrived: \(error ?? "Gauntlet stopped sending")."
+            return "No HTTP response arrived: \(error.map(ConnectionFailureWords.text) ?? "Gauntlet stopped sending")."
         case .closedWithoutAnswer(let error):
             return
                 "The server closed TCP without answering; it did not upgrade, but RFC 6455 §4.2.1 asks for an "
-                + "HTTP error status" + (error.map { " (\($0))" } ?? "") + "."
+                + "HTTP error status" + (error.map { " (\(ConnectionFailureWords.text($0)))" } ?? "") + "."
         case .informational(let behavior, let close):
             let strict = behavior.rawValue + (close.map { " / \($0.rawValue)" } ?? "")
             return
@@ -246,7 +246,7 @@ public struct JudgementWords: Hashable, Sendable {
         case .peerViolations(let violations):
             return " The peer's own frames broke the protocol: " + violations.joined(separator: "; ") + "."
         case .connectionError(let error):
-            return " (\(error))"
+            return " (\(ConnectionFailureWords.text(error)))"
         case .preferredCode(let preferred, let peer):
             let how: String
             switch peer {
@@ -324,18 +324,20 @@ public struct JudgementWords: Hashable, Sendable {
     static func healthDetail(_ health: HealthCheckOutcome) -> String {
         switch health {
         case .echoed: return "a fresh connection opened and echoed a message"
-        case .couldNotOpen(let error): return "a fresh connection could not open: \(error ?? "no handshake")"
+        case .couldNotOpen(let error):
+            return "a fresh connection could not open: \(error.map(ConnectionFailureWords.text) ?? "no handshake")"
         case .didNotEcho(let judgement):
             return "a fresh connection opened but did not echo: \(behaviorReason(judgement))"
         }
     }
 
-    private static func nothingJudged(_ kind: UnobservableRun, _ detail: String?) -> String {
-        "Nothing could be judged: \(UnobservableWords.explanation(kind))\(detail.map { " (\($0))" } ?? "")."
+    private static func nothingJudged(_ kind: UnobservableRun, _ detail: ConnectionFailure?) -> String {
+        let why = detail.map { " (\(ConnectionFailureWords.text($0)))" } ?? ""
+        return "Nothing could be judged: \(UnobservableWords.explanation(kind))\(why)."
     }
 
-    private static func neverOpenedWhy(_ error: String?) -> String {
-        error ?? "the opening handshake never completed"
+    private static func neverOpenedWhy(_ error: ConnectionFailure?) -> String {
+        error.map(ConnectionFailureWords.text) ?? "the opening handshake never completed"
     }
 
     private static func codes(_ codes: [UInt16]) -> String {
