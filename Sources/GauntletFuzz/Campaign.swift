@@ -401,15 +401,21 @@ public final class Campaign: @unchecked Sendable {
                     context: .init(seed: options.seed, run: suspect.index, url: options.url.description),
                     deflate: executor.deflate)
                 Self.addNotes(to: &definition, death: item.death, suspects: suspects.count)
-                if let file = try? Reproducer.write(definition, finding: finding, to: directory) {
-                    item.suspectFiles.append(file)
+                do {
+                    item.suspectFiles.append(try Reproducer.write(definition, finding: finding, to: directory))
+                } catch {
+                    item.writeError = item.writeError ?? "\(error)"
                 }
             }
-            _ = try? FindingRecord(
-                finding: finding, seed: options.seed, run: run, url: options.url.description,
-                frames: item.sequence.frames.count, reproducer: nil, attributed: false,
-                suspects: item.suspectFiles.map(\.lastPathComponent), serverDeath: item.death
-            ).write(to: directory)
+            do {
+                _ = try FindingRecord(
+                    finding: finding, seed: options.seed, run: run, url: options.url.description,
+                    frames: item.sequence.frames.count, reproducer: nil, attributed: false,
+                    suspects: item.suspectFiles.map(\.lastPathComponent), serverDeath: item.death
+                ).write(to: directory)
+            } catch {
+                item.writeError = item.writeError ?? "\(error)"
+            }
         }
         recorded.append(item)
     }
@@ -570,11 +576,17 @@ public final class Campaign: @unchecked Sendable {
             finding: bestFinding, sequence: best, run: run, file: file, caseVerdict: verdict, writeError: writeError)
         item.death = death
         if let directory = options.findingsDirectory, file != nil {
-            _ = try? FindingRecord(
-                finding: bestFinding, seed: options.seed, run: run, url: options.url.description,
-                frames: best.frames.count, reproducer: file?.lastPathComponent, serverDeath: death,
-                replayedAsCase: verdict?.description
-            ).write(to: directory)
+            // A reproducer without its record is not a finding `gauntlet fuzz merge` can read:
+            // a failed write is an error like the reproducer's own (issue 12: write errors are errors).
+            do {
+                _ = try FindingRecord(
+                    finding: bestFinding, seed: options.seed, run: run, url: options.url.description,
+                    frames: best.frames.count, reproducer: file?.lastPathComponent, serverDeath: death,
+                    replayedAsCase: verdict?.description
+                ).write(to: directory)
+            } catch {
+                item.writeError = item.writeError ?? "\(error)"
+            }
         }
         recorded.append(item)
     }

@@ -94,6 +94,24 @@ import Testing
         #expect(killers >= 1)
     }
 
+    @Test func suspectsThatCannotBeWrittenAreAnError() async throws {
+        let server = try await FaultyEchoServer.start(faults: .dieOnEmptyMiddleFragment, group: Self.group)
+        defer { Task { await server.stop() } }
+        // A regular file where the findings directory should be: every write under it fails.
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("gfz-blocked-\(UUID())")
+        try Data("not a directory".utf8).write(to: blocker)
+        let report = await Campaign(
+            options: try options(
+                server, findings: blocker.appendingPathComponent("findings"), jobs: 32, seed: 20_240_601),
+            group: Self.group
+        ).run()
+        let found = try #require(report.findings.first { $0.finding.kind == .crash })
+        #expect(!found.attributed)
+        #expect(found.suspectFiles.isEmpty)
+        // The suspects were not written, and the finding says so instead of passing for written.
+        #expect(found.writeError != nil)
+    }
+
     @Test func withOneJobTheCrashIsAttributedExactly() async throws {
         let server = try await FaultyEchoServer.start(faults: .dieOnEmptyMiddleFragment, group: Self.group)
         defer { Task { await server.stop() } }
