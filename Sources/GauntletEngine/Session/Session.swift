@@ -104,8 +104,12 @@ final class Session {
         log.rxOctets(bytes)
         // 9.x judges an echo on its type and length only: while nothing is logged, its octets
         // need not be kept (a 16 MiB echo would otherwise cost 16 MiB and more while growing).
-        // 16.4.x: a 1 GiB echo is judged by its length and CRC-32, never held.
-        let counted = definition.judge.mode == .limits || definition.judge.mode == .inflation
+        // 16.4.x: a 1 GiB echo is judged by its length and CRC-32, never held. 14.2.x's grown
+        // message never ends, so neither does an echo of it (the reference echo streams one
+        // back from 1 MiB on): while growing, with the log off, the peer's data is read and
+        // checked, not kept.
+        let counted =
+            definition.judge.mode == .limits || definition.judge.mode == .inflation || growth != nil
         endpoint.retainsDataPayloads = !counted || log.enabled
         endpoint.checksumsDataPayloads = definition.judge.mode == .inflation
         endpoint.clock = channel.eventLoop.now

@@ -18,12 +18,61 @@ public enum EndpointReaction: Sendable {
 }
 
 /// The reference behaviour: every text and binary message is sent back unchanged.
+///
+/// A message the policy streams (`EndpointPolicy.streamsMessagesFrom`) is answered as it
+/// arrives: its checked pieces are gathered up to `fragmentOctets` and sent as fragments, and the
+/// last fragment (FIN) goes out only once the whole message passed every check. RFC 6455 §5.4
+/// lets a sender fragment a message as it likes (nothing ties the echo's framing to the
+/// peer's; "an intermediary MAY change the fragmentation of a message"), so the echo is the
+/// same message with other frame boundaries, and the echo never holds more of it than a
+/// fragment. A violation later in the message (invalid UTF-8, the message limit) fails the
+/// connection as usual, after the fragments already sent: §5.4 allows a control frame, the
+/// close, in the middle of a fragmented message.
 public struct EchoApplication: EndpointApplication {
+    /// Octets of a streamed answer gathered before they go out as one fragment: pieces come
+    /// one per frame and read (64 octets each in 9.3.1), and a frame per piece would cost a
+    /// write each.
+    static let fragmentOctets = 64 * 1024
+
+    /// Whether the answer to the current message is being streamed (its first fragment is out).
+    private var streaming = false
+    /// Checked octets of the current streamed message not sent yet.
+    private var gathered = ByteBuffer()
+    /// The opcode of the next fragment: the message's first, `.continuation` after it.
+    private var nextOpcode = Opcode.continuation
+
     public init() {}
 
     public mutating func handle(_ event: EndpointEvent, endpoint: inout Endpoint) -> EndpointReaction {
-        if case .message(let opcode, let payload) = event { endpoint.send(opcode, payload) }
+        switch event {
+        case .messagePart(let opcode, var piece):
+            if !streaming {
+                streaming = true
+                nextOpcode = opcode
+            }
+            if gathered.readableBytes == 0 {
+                gathered = piece
+            } else {
+                gathered.writeBuffer(&piece)
+            }
+            if gathered.readableBytes >= Self.fragmentOctets { sendGathered(fin: false, &endpoint) }
+        case .message(let opcode, let payload):
+            if streaming {
+                sendGathered(fin: true, &endpoint)
+                streaming = false
+            } else {
+                endpoint.send(opcode, payload)
+            }
+        default:
+            break
+        }
         return .proceed
+    }
+
+    private mutating func sendGathered(fin: Bool, _ endpoint: inout Endpoint) {
+        endpoint.sendFragment(nextOpcode, gathered, fin: fin)
+        nextOpcode = .continuation
+        gathered = ByteBuffer()
     }
 }
 
@@ -111,6 +160,8 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
                 handshakeWrite = context.writeAndFlush(wrapOutboundOut(bytes))
             case .send(let opcode, let payload, let rsv):
                 send(opcode, payload, rsv: rsv, context: context)
+            case .sendFragment(let opcode, let payload, let fin):
+                send(opcode, payload, rsv: 0, fin: fin, context: context)
             case .event(let event):
                 // The application works on a copy: what it does to the sockets meanwhile cannot
                 // touch the endpoint under it.
@@ -166,10 +217,12 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
         }
     }
 
-    private func send(_ opcode: Opcode, _ payload: ByteBuffer, rsv: UInt8, context: ChannelHandlerContext) {
+    private func send(
+        _ opcode: Opcode, _ payload: ByteBuffer, rsv: UInt8, fin: Bool = true, context: ChannelHandlerContext
+    ) {
         let masks = endpoint.policy.masksOwnFrames ?? endpoint.role.masksOutgoingFrames
         let key = masks ? MaskingKey(UInt32.random(in: .min ... .max, using: &rng)) : nil
-        let frame = Frame(opcode: opcode, rsv: rsv, maskKey: key, payload: payload)
+        let frame = Frame(opcode: opcode, fin: fin, rsv: rsv, maskKey: key, payload: payload)
         guard frame.payload.readableBytes > Self.copyLimit, key == nil else {
             context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
             return
