@@ -311,7 +311,8 @@ public struct MessageReader {
             compressedMessage = h.rsv & Self.compressedBit != 0 && configuration.compression != nil
             streamingMessage = false
         }
-        if !h.opcode.isControl, !streamingMessage, !compressedMessage, let threshold = configuration.streamsMessagesFrom,
+        if !h.opcode.isControl, !streamingMessage, !compressedMessage,
+            let threshold = configuration.streamsMessagesFrom,
             let opcode = messageOpcode,
             Self.reaches(UInt64(messageLength), plus: h.payloadLength, threshold)
         {

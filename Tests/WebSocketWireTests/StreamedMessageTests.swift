@@ -127,8 +127,7 @@ struct StreamedMessageTests {
 
     // MARK: Compressed messages
 
-    private static func compressedConfiguration(threshold: Int, limit: UInt64? = nil) -> MessageReader.Configuration
-    {
+    private static func compressedConfiguration(threshold: Int, limit: UInt64? = nil) -> MessageReader.Configuration {
         MessageReader.Configuration(
             peerRole: .server, maxFramePayload: limit, maxMessageSize: limit,
             compression: .init(windowBits: 15, noContextTakeover: false), streamsMessagesFrom: threshold)

@@ -22,7 +22,8 @@ public final class EchoServer: Sendable {
         /// The reference policy with these limits; messages from `streamingThreshold` on are
         /// echoed as they arrive (`EchoApplication`).
         var policy: EndpointPolicy {
-            var policy = EndpointPolicy.reference(maxMessageSize: maxMessageSize.map { Int(clamping: $0) }, httpLimits: http)
+            var policy = EndpointPolicy.reference(
+                maxMessageSize: maxMessageSize.map { Int(clamping: $0) }, httpLimits: http)
             policy.streamsMessagesFrom = EchoServer.streamingThreshold
             return policy
         }

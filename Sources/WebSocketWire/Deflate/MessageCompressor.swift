@@ -43,6 +43,9 @@ public final class MessageCompressor {
         }
     }
 
+    /// Whether zlib's deflate state exists yet (it is made for the first message).
+    var hasDeflateState: Bool { zlibStream != nil }
+
     /// The deflate stream, made on first use.
     private func deflateStream() throws(DeflateError) -> ZlibStream {
         if let zlibStream { return zlibStream }
