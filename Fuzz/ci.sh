@@ -7,12 +7,16 @@
 #
 #   Fuzz/ci.sh                   # from anywhere
 #   GAUNTLET=/path/to/gauntlet Fuzz/ci.sh   # reuse an already built CLI (default: debug build)
+#   FUZZ_PHASE=build Fuzz/ci.sh  # only build (.ci/run does this at nice 19 while the tests run)
+#   FUZZ_PHASE=run Fuzz/ci.sh    # only run what an earlier build phase built
 #
 # Crash inputs land in Fuzz/FailCases/<target>/ (commit them; the root package's
 # FailCasesTests replay them), network findings in Fuzz/.build-findings/.
 set -euo pipefail
 cd "$(dirname "$0")"
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_PHASE=${FUZZ_PHASE:-all}
+case "$FUZZ_PHASE" in all | build | run) ;; *) echo "FUZZ_PHASE must be all, build or run" >&2; exit 64 ;; esac
 started=$(date +%s)
 # Swift's crash backtracer trips ASan inside a sanitized process; libFuzzer reports crashes itself.
 export SWIFT_BACKTRACE=enable=no
@@ -21,23 +25,26 @@ stamp() { echo "[fuzz-ci +$(( $(date +%s) - started ))s] $*"; }
 # Swift 6.3's driver adds no coverage instrumentation for -sanitize=fuzzer when
 # -sanitize=address comes after it (SwiftPM's order), so ask for it explicitly.
 FLAGS=(--sanitize=address --sanitize=fuzzer -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp)
-stamp "building the Fuzz package (fuzzer + address sanitizers) with .clusterfuzzlite/build.sh"
-# The builder image's layout: the checkout at $SRC/gauntlet (a symlink here; build.sh builds in
-# the physical directory, so this is the one build CI makes of the Fuzz package).
-SRC=$(mktemp -d)
-ln -s "$(cd .. && pwd -P)" "$SRC/gauntlet"
 OUT="$PWD/.build-out"
-SRC="$SRC" OUT="$OUT" SANITIZER=address SWIFTFLAGS="${FLAGS[*]}" GAUNTLET_FUZZ_CONFIGURATION=debug \
-    ../.clusterfuzzlite/build.sh
-rm -rf "$SRC"
+if [[ $FUZZ_PHASE != run ]]; then
+    stamp "building the Fuzz package (fuzzer + address sanitizers) with .clusterfuzzlite/build.sh"
+    # The builder image's layout: the checkout at $SRC/gauntlet (a symlink here; build.sh builds in
+    # the physical directory, so this is the one build CI makes of the Fuzz package).
+    SRC=$(mktemp -d)
+    ln -s "$(cd .. && pwd -P)" "$SRC/gauntlet"
+    SRC="$SRC" OUT="$OUT" SANITIZER=address SWIFTFLAGS="${FLAGS[*]}" GAUNTLET_FUZZ_CONFIGURATION=debug \
+        ../.clusterfuzzlite/build.sh
+    rm -rf "$SRC"
+fi
 BIN=$(swift build "${FLAGS[@]}" --show-bin-path)
 
 GAUNTLET=${GAUNTLET:-}
-if [[ -z "$GAUNTLET" ]]; then
+if [[ -z "$GAUNTLET" && $FUZZ_PHASE != build ]]; then
     stamp "building the gauntlet CLI"
     (cd .. && swift build --product gauntlet)
     GAUNTLET="$(cd .. && swift build --show-bin-path)/gauntlet"
 fi
+if [[ $FUZZ_PHASE == build ]]; then stamp "built, status 0"; exit 0; fi
 
 status=0
 declare -A DICT=([FuzzFrameDecoder]=frame [FuzzUTF8]=utf8 [FuzzHandshake]=http [FuzzClosePayload]=close [FuzzInflate]=inflate [FuzzNetwork]=network)
