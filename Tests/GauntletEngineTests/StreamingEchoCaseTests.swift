@@ -22,9 +22,10 @@ struct StreamingEchoCaseTests {
             judgement: Judge.judge(definition, record))
     }
 
-    /// 9.1.4/9.2.4 (4 MiB in one frame) and 9.3.1 (4 MiB in 64-octet fragments) come back as
-    /// fragments; the type and length are what the judge reads.
-    @Test("9.x echoes streamed back are OK", arguments: ["9.1.4", "9.2.4", "9.3.1"])
+    /// 9.1.3/9.2.3 (1 MiB in one frame, the streaming threshold) come back as fragments; the
+    /// type and length are what the judge reads. (The larger 9.x cases stream alike; these
+    /// tests run in debug builds beside the rest of the suite, so they stay small.)
+    @Test("9.x echoes streamed back are OK", arguments: ["9.1.3", "9.2.3"])
     func limitsCasesPass(id: String) throws {
         let result = try Self.play(CaseID(id), limit: 16 << 20)
         #expect(result.behavior == .ok, "\(result.gauntlet.behaviorReason)")
@@ -32,19 +33,19 @@ struct StreamingEchoCaseTests {
     }
 
     /// 14.2.1 grows one message until the echo refuses it: the echo streams the message back
-    /// meanwhile, and the case still finds the limit (1009 after 4 MiB were confirmed).
+    /// meanwhile, and the case still finds the limit (1009 after 2 MiB were confirmed).
     @Test func growingMessageFindsTheLimit() throws {
-        let result = try Self.play("14.2.1", limit: 4 << 20)
+        let result = try Self.play("14.2.1", limit: 2 << 20)
         #expect(result.behavior == .informational, "\(result.gauntlet.behaviorReason)")
         #expect(result.remoteCloseCode == 1009)
         let confirmed = try #require(result.gauntlet.measurements["largestConfirmedOctets"].flatMap { Int($0) })
-        #expect(confirmed <= 4 << 20 && confirmed > 3 << 20, "confirmed \(confirmed)")
+        #expect(confirmed <= 2 << 20 && confirmed > 1 << 20, "confirmed \(confirmed)")
     }
 
     /// 16.4.1's bomb inflates in the echo a slice at a time and streams back until the limit:
-    /// refused with 1009 as before (OK), without the echo holding 16 MiB.
+    /// refused with 1009 as before (OK), without the echo holding the inflated message.
     @Test func bombIsStillRefusedWith1009() throws {
-        let result = try Self.play("16.4.1", limit: 16 << 20)
+        let result = try Self.play("16.4.1", limit: 2 << 20)
         #expect(result.behavior == .ok, "\(result.gauntlet.behaviorReason)")
         #expect(result.remoteCloseCode == 1009)
     }

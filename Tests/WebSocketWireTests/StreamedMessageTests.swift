@@ -173,7 +173,7 @@ struct StreamedMessageTests {
         for frame in CompressedFraming.frames(opcode: .binary, compressedPayload: payload) {
             wire.writeImmutableBuffer(FrameEncoder.encode(frame))
         }
-        let limit: UInt64 = 8 << 20
+        let limit: UInt64 = 3 << 20
         let (events, violation) = Self.read(
             wire, Self.compressedConfiguration(threshold: 1 << 20, limit: limit))
         guard case .messageTooLarge = violation?.kind else {
@@ -187,6 +187,6 @@ struct StreamedMessageTests {
             total += piece.readableBytes
         }
         #expect(largest <= 2 << 20, "largest piece \(largest)")
-        #expect(total > 4 << 20 && total <= Int(limit))
+        #expect(total > 2 << 20 && total <= Int(limit))
     }
 }
