@@ -33,6 +33,10 @@ public struct MessageReader {
         /// Uncompressed data messages that reach this many octets are handed out as they stream
         /// in (`.messagePart`) instead of being assembled; `nil` assembles every message.
         public var streamsMessagesFrom: Int?
+        /// A streamed message's checked octets are gathered up to this many before they go out
+        /// as one `.messagePart` (the last piece may be shorter): a peer's 64-octet fragments
+        /// (9.3.1) or small reads (9.5.1) would otherwise cost an event each.
+        public var streamedPieceOctets = 64 * 1024
 
         /// How the peer compresses: the window it agreed to and whether it drops it after
         /// each message.
@@ -146,8 +150,6 @@ public struct MessageReader {
     private var streamingMessage = false
     /// Whether the current frame's chunks are handed out as `.messagePart`s.
     private var streamingFrame = false
-    /// Earlier fragments of a message that just reached the threshold, handed out first.
-    private var pendingPart: Event?
 
     private var messageOpcode: Opcode?
     private var messageIsFragmented = false
@@ -235,10 +237,6 @@ public struct MessageReader {
             switch event {
             case .header(let h, let offset):
                 if let violation = startFrame(h, offset: offset) { throw fail(violation) }
-                if let part = pendingPart {
-                    pendingPart = nil
-                    return part
-                }
             case .payload(let chunk):
                 if inflatingFrame, configuration.streamsMessagesFrom != nil {
                     // Streaming: inflated a slice at a time, each slice's output handed out as
@@ -260,7 +258,15 @@ public struct MessageReader {
                 if checksumsDataPayloads, !inflatingFrame, header.map({ !$0.opcode.isControl }) ?? false {
                     chunk.withUnsafeReadableBytes { checksum.update($0) }
                 }
-                if streamingFrame, let opcode = messageOpcode { return .messagePart(opcode, chunk) }
+                if streamingFrame {
+                    if message.readableBytes == 0 {
+                        message = chunk
+                    } else {
+                        message.writeImmutableBuffer(chunk)
+                    }
+                    if let part = takeStreamedPart() { return part }
+                    continue
+                }
                 guard retainingFrame else { continue }
                 if framePayload.readableBytes == 0,
                     let declared = header?.payloadLength, UInt64(chunk.readableBytes) < declared
@@ -313,14 +319,12 @@ public struct MessageReader {
         }
         if !h.opcode.isControl, !streamingMessage, !compressedMessage,
             let threshold = configuration.streamsMessagesFrom,
-            let opcode = messageOpcode,
+            messageOpcode != nil,
             Self.reaches(UInt64(messageLength), plus: h.payloadLength, threshold)
         {
-            // The message reached the threshold with this frame: from here on it streams. The
-            // fragments read before it (already checked) go out first, as one piece.
+            // The message reached the threshold with this frame: from here on it streams,
+            // starting with the fragments read before it (already checked, still in `message`).
             streamingMessage = true
-            if message.readableBytes > 0 { pendingPart = .messagePart(opcode, message) }
-            message = ByteBuffer()
         }
         streamingFrame = !h.opcode.isControl && streamingMessage
         let streamsInflated = compressedMessage && configuration.streamsMessagesFrom != nil
@@ -349,14 +353,15 @@ public struct MessageReader {
         return nil
     }
 
-    /// The inflated octets gathered so far as a piece, once the message reached the threshold.
+    /// The octets gathered so far as a piece, once the message streams and they fill one.
     private mutating func takeStreamedPart() -> Event? {
         guard let threshold = configuration.streamsMessagesFrom, let opcode = messageOpcode else { return nil }
         if !streamingMessage {
+            // A compressed message streams once it inflated to the threshold.
             guard messageLength >= threshold else { return nil }
             streamingMessage = true
         }
-        guard message.readableBytes > 0 else { return nil }
+        guard message.readableBytes >= max(1, configuration.streamedPieceOctets) else { return nil }
         defer { message = ByteBuffer() }
         return .messagePart(opcode, message)
     }
@@ -466,8 +471,8 @@ public struct MessageReader {
                 return frame
             }
             if streamingMessage {
-                // What the end of a streamed compressed message inflated to goes out as its
-                // last piece, before the (empty) message.
+                // What is left of a streamed message goes out as its last piece, before the
+                // (empty) message.
                 if message.readableBytes > 0 {
                     followUp = .messagePart(opcode, message)
                     followUpAfter = .message(opcode, ByteBuffer())

@@ -7,9 +7,13 @@ import Testing
 /// pieces instead of being assembled; small ones as before.
 @Suite("Streamed messages")
 struct StreamedMessageTests {
-    private static func configuration(threshold: Int, limit: UInt64? = nil) -> MessageReader.Configuration {
-        MessageReader.Configuration(
+    private static func configuration(threshold: Int, limit: UInt64? = nil, piece: Int = 64 * 1024)
+        -> MessageReader.Configuration
+    {
+        var configuration = MessageReader.Configuration(
             peerRole: .client, maxFramePayload: limit, maxMessageSize: limit, streamsMessagesFrom: threshold)
+        configuration.streamedPieceOctets = piece
+        return configuration
     }
 
     /// The pieces' octets joined, the opcodes they carried, and the message events.
@@ -42,12 +46,20 @@ struct StreamedMessageTests {
         let text = Self.text(3000)
         let wire = encoded(textFrame(text))
         for size in [1, 7, 512, 4096, wire.count] {
-            let outcome = readMessages(wire, configuration: Self.configuration(threshold: 1000), chunkSize: size)
+            let outcome = readMessages(
+                wire, configuration: Self.configuration(threshold: 1000, piece: 700), chunkSize: size)
             #expect(outcome.violation == nil)
             let (octets, opcodes, messages) = Self.split(outcome.events)
             #expect(octets == Array(text.utf8), "chunk size \(size)")
             #expect(opcodes == [.text])
             #expect(messages == [.message(.text, ByteBuffer())])
+            // Pieces of 700 octets, the last one shorter.
+            let pieces = outcome.events.compactMap { event -> Int? in
+                if case .messagePart(_, let piece) = event { return piece.readableBytes }
+                return nil
+            }
+            #expect(pieces.dropLast().allSatisfy { $0 >= 700 })
+            #expect(size >= 700 || pieces.count > 1)
             // The `.frame` of a streamed frame carries no payload (its header gives the length).
             guard case .frame(let frame) = outcome.events.first(where: { if case .frame = $0 { true } else { false } })
             else {
@@ -68,18 +80,19 @@ struct StreamedMessageTests {
         #expect(streamed.events.last == .message(.text, ByteBuffer(string: "Hello")))
     }
 
-    @Test("fragments read before the message reached the threshold come out as its first piece")
+    @Test("fragments read before the message reached the threshold come out first, in its pieces")
     func earlierFragmentsFirst() {
         let wire = encoded(
             textFrame("ab", fin: false), textFrame("cd", fin: false, opcode: .continuation),
             textFrame("efghij", opcode: .continuation))
-        let outcome = readMessages(wire, configuration: Self.configuration(threshold: 8), chunkSize: wire.count)
+        let outcome = readMessages(
+            wire, configuration: Self.configuration(threshold: 8, piece: 3), chunkSize: wire.count)
         #expect(outcome.violation == nil)
         let pieces = outcome.events.compactMap { event -> String? in
             if case .messagePart(_, let piece) = event { return String(buffer: piece) }
             return nil
         }
-        #expect(pieces == ["abcd", "efghij"])
+        #expect(pieces == ["abcdefghij"])
         #expect(outcome.events.last == .message(.text, ByteBuffer()))
     }
 
@@ -90,7 +103,8 @@ struct StreamedMessageTests {
         bytes[bad] = 0xFF
         let frame = Frame(opcode: .text, maskKey: exampleKey, payload: ByteBuffer(bytes: bytes))
         let wire = encoded(frame)
-        let outcome = readMessages(wire, configuration: Self.configuration(threshold: 1000), chunkSize: 256)
+        let outcome = readMessages(
+            wire, configuration: Self.configuration(threshold: 1000, piece: 256), chunkSize: 256)
         #expect(outcome.violation?.kind == .invalidUTF8)
         #expect(outcome.violation?.messageOffset == bad)
         let (octets, _, messages) = Self.split(outcome.events)
@@ -116,7 +130,7 @@ struct StreamedMessageTests {
             Frame(opcode: .continuation, fin: false, maskKey: exampleKey, payload: ByteBuffer(bytes: piece)),
             Frame(opcode: .continuation, maskKey: exampleKey, payload: ByteBuffer(bytes: piece)))
         let outcome = readMessages(
-            wire, configuration: Self.configuration(threshold: 1000, limit: 1500), chunkSize: wire.count)
+            wire, configuration: Self.configuration(threshold: 1000, limit: 1500, piece: 1), chunkSize: wire.count)
         guard case .messageTooLarge = outcome.violation?.kind else {
             Issue.record("expected messageTooLarge, got \(String(describing: outcome.violation))")
             return

@@ -20,46 +20,38 @@ public enum EndpointReaction: Sendable {
 /// The reference behaviour: every text and binary message is sent back unchanged.
 ///
 /// A message the policy streams (`EndpointPolicy.streamsMessagesFrom`) is answered as it
-/// arrives: its checked pieces are gathered up to `fragmentOctets` and sent as fragments, and the
-/// last fragment (FIN) goes out only once the whole message passed every check. RFC 6455 §5.4
-/// lets a sender fragment a message as it likes (nothing ties the echo's framing to the
-/// peer's; "an intermediary MAY change the fragmentation of a message"), so the echo is the
-/// same message with other frame boundaries, and the echo never holds more of it than a
-/// fragment. A violation later in the message (invalid UTF-8, the message limit) fails the
-/// connection as usual, after the fragments already sent: §5.4 allows a control frame, the
-/// close, in the middle of a fragmented message.
+/// arrives: each checked piece (up to 64 KiB, `MessageReader.Configuration.streamedPieceOctets`)
+/// goes back as a fragment, one piece behind, so that the last one carries FIN, and it goes out
+/// only once the whole message passed every check. RFC 6455 §5.4 lets a sender fragment a
+/// message as it likes (nothing ties the echo's framing to the peer's; "an intermediary MAY
+/// change the fragmentation of a message"), so the echo is the same message with other frame
+/// boundaries, and the echo never holds more of it than two pieces. A violation later in the
+/// message (invalid UTF-8, the message limit) fails the connection as usual, after the
+/// fragments already sent: §5.4 allows a control frame, the close, in the middle of a
+/// fragmented message.
 public struct EchoApplication: EndpointApplication {
-    /// Octets of a streamed answer gathered before they go out as one fragment: pieces come
-    /// one per frame and read (64 octets each in 9.3.1), and a frame per piece would cost a
-    /// write each.
-    static let fragmentOctets = 64 * 1024
-
-    /// Whether the answer to the current message is being streamed (its first fragment is out).
-    private var streaming = false
-    /// Checked octets of the current streamed message not sent yet.
-    private var gathered = ByteBuffer()
-    /// The opcode of the next fragment: the message's first, `.continuation` after it.
+    /// The last piece of the current streamed message, not sent yet: whether it is the final
+    /// fragment is known only at the next event.
+    private var held: ByteBuffer?
+    /// The opcode of the next fragment: the message's for the first, `.continuation` after it.
     private var nextOpcode = Opcode.continuation
 
     public init() {}
 
     public mutating func handle(_ event: EndpointEvent, endpoint: inout Endpoint) -> EndpointReaction {
         switch event {
-        case .messagePart(let opcode, var piece):
-            if !streaming {
-                streaming = true
+        case .messagePart(let opcode, let piece):
+            if let held {
+                endpoint.sendFragment(nextOpcode, held, fin: false)
+                nextOpcode = .continuation
+            } else {
                 nextOpcode = opcode
             }
-            if gathered.readableBytes == 0 {
-                gathered = piece
-            } else {
-                gathered.writeBuffer(&piece)
-            }
-            if gathered.readableBytes >= Self.fragmentOctets { sendGathered(fin: false, &endpoint) }
+            held = piece
         case .message(let opcode, let payload):
-            if streaming {
-                sendGathered(fin: true, &endpoint)
-                streaming = false
+            if let held {
+                endpoint.sendFragment(nextOpcode, held, fin: true)
+                self.held = nil
             } else {
                 endpoint.send(opcode, payload)
             }
@@ -67,12 +59,6 @@ public struct EchoApplication: EndpointApplication {
             break
         }
         return .proceed
-    }
-
-    private mutating func sendGathered(fin: Bool, _ endpoint: inout Endpoint) {
-        endpoint.sendFragment(nextOpcode, gathered, fin: fin)
-        nextOpcode = .continuation
-        gathered = ByteBuffer()
     }
 }
 
