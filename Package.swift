@@ -87,6 +87,7 @@ let package = Package(
                 "WebSocketEndpoint",
                 "GauntletCases",
                 "GauntletEngine",
+                "GauntletReports",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

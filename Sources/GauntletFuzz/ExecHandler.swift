@@ -1,3 +1,4 @@
+import GauntletReports
 import NIOCore
 import NIOPosix
 import WebSocketEndpoint
@@ -117,7 +118,7 @@ final class ExecHandler: ChannelInboundHandler {
                 if case .malformed(let error) = failure {
                     obs.handshakeError = "\(error)"
                 } else {
-                    obs.handshakeError = "\(failure)"
+                    obs.handshakeError = ConnectionFailureWords.handshake(failure)
                 }
             }
             finish(.done, error: nil)

@@ -167,7 +167,7 @@ public struct Judgement: Hashable, Sendable {
         case peerNeverFailed
         case wrongCodeFailsBehavior
         case testerSentFrames(opcode: String, sent: Int, required: Int)
-        case peerViolations([String])
+        case peerViolations([ProtocolViolation])
         case connectionError(ConnectionFailure)
         /// How the peer closed when a preferred code was wanted.
         case preferredCode([UInt16], peer: PeerClose)

@@ -65,8 +65,9 @@ public struct SessionRecord: Hashable, Sendable {
     /// Gauntlet stopped sending a trickled request that was never meant to end (slowloris, 0.6.1)
     /// while the server was still waiting: an observation, not an unobservable run.
     public var requestAbandoned = false
-    /// Violations in the peer's own frames (masking rule, RSV, …) with offset and RFC section.
-    public var peerViolations: [String] = []
+    /// Violations in the peer's own frames (masking rule, RSV, …) with offset and RFC section;
+    /// GauntletReports words them.
+    public var peerViolations: [ProtocolViolation] = []
     /// Informational measurements (e.g. a server's effective limit), shown in reports.
     public var measurements: [String: String] = [:]
     /// Client role: the server's parsed handshake response, whatever its status.

@@ -57,8 +57,8 @@ public enum EndpointEvent {
     case timedOut(EndpointTimer)
 }
 
-/// Why an opening handshake did not complete.
-public enum HandshakeFailure: Error, Hashable, Sendable, CustomStringConvertible {
+/// Why an opening handshake did not complete (GauntletReports' `ConnectionFailureWords` words it).
+public enum HandshakeFailure: Error, Hashable, Sendable {
     /// The other side's head could not be parsed.
     case malformed(HandshakeError)
     /// Server role: the request parsed but is not one a server can accept.
@@ -70,16 +70,6 @@ public enum HandshakeFailure: Error, Hashable, Sendable, CustomStringConvertible
     /// Client role: the server's permessage-deflate answer breaks RFC 7692 (§5: the client
     /// fails the connection). Server role: an offer the policy refuses the handshake for.
     case extensionNegotiation(DeflateNegotiationError)
-
-    public var description: String {
-        switch self {
-        case .malformed(let error): return "malformed opening handshake: \(error)"
-        case .refused(let error): return "client's opening handshake rejected: \(error)"
-        case .invalidResponse(let error): return "opening handshake failed: \(error)"
-        case .responseCheck(let why): return "opening handshake failed: \(why)"
-        case .extensionNegotiation(let error): return "permessage-deflate negotiation failed: \(error)"
-        }
-    }
 }
 
 /// The timers of the core.

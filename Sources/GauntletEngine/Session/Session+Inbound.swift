@@ -62,7 +62,7 @@ extension Session {
             record.remoteCloseCode = close.code
             record.remoteCloseReason = close.reasonText
         case .violation(let violation):
-            record.peerViolations.append(violation.description)
+            record.peerViolations.append(violation)
         case .timedOut(.openingHandshake):
             if !record.requestAbandoned { record.unobservable = .handshakeNeverAnswered }
             record.connectionError = .openingHandshakeTimedOut(

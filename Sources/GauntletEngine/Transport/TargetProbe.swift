@@ -49,7 +49,11 @@ extension ServerTarget {
     private static func detail(_ failure: ConnectionFailure?) -> String {
         switch failure {
         case .tls(let text), .transport(let text): return text
-        case .handshake(let failure): return failure.description
+        case .handshake(.malformed(let error)), .handshake(.refused(let error)),
+            .handshake(.invalidResponse(let error)):
+            return "\(error)"
+        case .handshake(.responseCheck(let why)): return why
+        case .handshake(.extensionNegotiation(let error)): return "\(error)"
         default: return "the connection closed before an HTTP response"
         }
     }

@@ -38,7 +38,7 @@ public enum ResultBuilder {
                 title: definition.title, rfc: definition.rfc, requirement: definition.requirement.rawValue,
                 category: definition.id.category, categoryTitle: definition.categoryTitle,
                 behaviorReason: words.behaviorReason, closeReason: words.closeReason,
-                peerViolations: record.peerViolations, measurements: record.measurements,
+                peerViolations: record.peerViolations.map(\.description), measurements: record.measurements,
                 error: record.unreachable.map {
                     record.connectionError.map(ConnectionFailureWords.text) ?? $0.description
                 }

@@ -36,7 +36,7 @@ public enum ConnectionFailureWords {
     }
 
     /// The codec's own account of what was wrong with the head follows the phase it failed in.
-    static func handshake(_ failure: HandshakeFailure) -> String {
+    public static func handshake(_ failure: HandshakeFailure) -> String {
         switch failure {
         case .malformed(let error): return "malformed opening handshake: \(error)"
         case .refused(let error): return "client's opening handshake rejected: \(error)"

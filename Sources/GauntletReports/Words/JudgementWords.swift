@@ -244,7 +244,8 @@ public struct JudgementWords: Hashable, Sendable {
         case .testerSentFrames(let opcode, let sent, let required):
             return " Gauntlet itself sent \(sent) frames with opcode \(opcode), not \(required)."
         case .peerViolations(let violations):
-            return " The peer's own frames broke the protocol: " + violations.joined(separator: "; ") + "."
+            return " The peer's own frames broke the protocol: "
+                + violations.map(\.description).joined(separator: "; ") + "."
         case .connectionError(let error):
             return " (\(ConnectionFailureWords.text(error)))"
         case .preferredCode(let preferred, let peer):
