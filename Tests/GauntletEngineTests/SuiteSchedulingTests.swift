@@ -105,6 +105,33 @@ struct SuiteSchedulingTests {
         #expect(player.maxTogether.withLock { $0 } == 1)
     }
 
+    @Test("the decompression bomb plays last, after the compression cases, whatever the catalog order")
+    func bombPlaysLast() async throws {
+        func definition(_ id: CaseID, mode: JudgeMode? = nil) -> CaseDefinition {
+            var definition = CaseDefinition(
+                id: id, title: "t", rfc: "7.2.2", requirement: .must, actions: [], expect: [],
+                close: CloseExpectation(by: .tester, codes: [1000], clean: true))
+            if let mode { definition.judge.mode = mode }
+            return definition
+        }
+        // A server that inflates the bomb whole can stay busy for minutes after the case ended;
+        // before, the bomb played in the alone lane and the 216 compression cases after it found
+        // python websockets unreachable and were recorded FAILED without being played.
+        let bomb = definition("16.4.1", mode: .inflation)
+        let cases = [
+            definition("1.1.1"), bomb, definition("9.1.1", mode: .limits),
+            definition("12.1.1", mode: .compression), definition("13.1.1", mode: .compression),
+        ]
+        #expect(bomb.runsAlone)
+        let player = ScriptedPlayer(waitsForLane: "none", lane: [])
+        let runner = SuiteRunner(agent: "a", player: player, jobs: 4, catalog: Self.catalog, probeBudget: nil)
+        let run = await runner.run(cases, group: MultiThreadedEventLoopGroup.singleton)
+        #expect(run.results.map(\.id) == cases.map(\.id))
+        let events = player.events.withLock { $0 }
+        #expect(events.suffix(2) == ["start 16.4.1", "end 16.4.1"])
+        #expect(events.filter { $0.hasPrefix("start") }.count == cases.count)
+    }
+
     @Test("without keepsWireLogs the results drop the wire logs, after progress had them whole")
     func wireLogsDroppedAfterProgress() async throws {
         let cases = Array(Self.catalog.cases.prefix(3))

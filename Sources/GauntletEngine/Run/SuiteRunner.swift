@@ -40,7 +40,8 @@ extension SuiteProgress {
 /// Cases run `jobs` at a time, those that wait on purpose first (longest planned wait first),
 /// so their waits overlap the rest. The limits/performance family (Autobahn's category 9) and
 /// then the `alone` cases play one at a time in a lane of their own; the compression cases come
-/// last, one at a time (`compressionWidth`). The lane starts once every
+/// next, one at a time (`compressionWidth`), and the decompression bombs (judge mode
+/// `inflation`) last of all. The lane starts once every
 /// other case has started and the only ones still playing wait without a frame in flight
 /// (``lanesMayOverlap(_:)``: a trickled handshake, the `slow` observations): 9.x loads the
 /// peer, and a case still busy, or one whose verdict hinges on a 1 s pause (5.19, 6.4.x),
@@ -92,7 +93,12 @@ public struct SuiteRunner: Sendable {
         let cases = cases.filter { $0.applies(to: player.role) }
         let compressed = cases.filter { $0.judge.mode == .compression }
         let parallel = Self.waitingFirst(cases.filter { !$0.runsAlone && $0.judge.mode != .compression })
-        let alone = cases.filter { $0.runsAlone }
+        // Decompression bombs (16.4.x) come after everything else: a server without a message
+        // limit may go on inflating and echoing the whole GiB long after the case gave up, and every
+        // case after it would then find the target unreachable and be recorded FAILED unplayed
+        // (python websockets with `max_size=None`: 213 cases). Last, only the bomb itself is judged.
+        let bombs = cases.filter { $0.judge.mode == .inflation }
+        let alone = cases.filter { $0.runsAlone && $0.judge.mode != .inflation }
         let counter = Counter()
         let gate = Reachability()
         if let probeBudget, !cases.isEmpty, let down = await player.probe(on: group, budget: probeBudget) {
@@ -117,6 +123,7 @@ public struct SuiteRunner: Sendable {
         // 4.1.6 corrupts compressed echoes with two compressed connections in flight (18/18 OK
         // one at a time), and single-threaded servers pushed light cases past their 60 s bound.
         results += await runBatch(compressed, width: Self.compressionWidth, batch, shouldStop: shouldStop)
+        results += await runBatch(bombs, width: 1, batch, shouldStop: shouldStop)
         let ran = Set(results.map(\.id))
         let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })
         results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
