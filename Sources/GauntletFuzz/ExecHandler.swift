@@ -92,6 +92,10 @@ final class ExecHandler: ChannelInboundHandler {
                 // Only the close reply: the observer policy never pongs.
                 let frame = Frame(opcode: opcode, maskKey: Self.closeMask, payload: payload)
                 context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
+            case .sendFragment(let opcode, let payload, let fin):
+                // Never asked for: the observer policy streams nothing.
+                let frame = Frame(opcode: opcode, fin: fin, maskKey: Self.closeMask, payload: payload)
+                context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
             case .event(let event):
                 handle(event, context: context)
             case .closeTCP:
@@ -141,7 +145,7 @@ final class ExecHandler: ChannelInboundHandler {
         case .violation(let violation):
             obs.violation = violation
             waitForServerClose()
-        case .requestReceived, .responded, .frame, .timedOut:
+        case .requestReceived, .responded, .frame, .messagePart, .timedOut:
             break
         }
     }

@@ -108,7 +108,8 @@ public struct Reference: Hashable, Sendable {
                     var reference = Reference(messages: messages, pings: pings, terminal: .closeReply(code: close.code))
                     reference.refusableFrom = refusableFrom
                     return reference
-                case .pong, .frame:
+                case .pong, .frame, .messagePart:
+                    // `.messagePart` never comes: the oracle's reader assembles every message.
                     break
                 }
             } catch {
@@ -207,7 +208,7 @@ public struct Reference: Hashable, Sendable {
                 if count > delivered { return true }
             case .close:
                 return false
-            case .ping, .pong, .frame:
+            case .ping, .pong, .frame, .messagePart:
                 break
             }
         }

@@ -66,7 +66,7 @@ public struct Endpoint {
             compression: deflate.map {
                 let peer = $0.sending(as: role.peer)
                 return .init(windowBits: peer.windowBits, noContextTakeover: peer.noContextTakeover)
-            })
+            }, streamsMessagesFrom: policy.streamsMessagesFrom)
     }
 
     // MARK: Inputs
@@ -163,6 +163,15 @@ public struct Endpoint {
         }
     }
 
+    /// Sends one fragment of a message while open, uncompressed (RFC 7692 lets any message go
+    /// out uncompressed): `opcode` is the message's on its first fragment and `.continuation`
+    /// after it; the last one has `fin`. Ignored otherwise. Between fragments only control frames
+    /// may be sent (§5.4); the caller keeps to that.
+    public mutating func sendFragment(_ opcode: Opcode, _ payload: ByteBuffer, fin: Bool) {
+        guard state == .open else { return }
+        outputs.append(.sendFragment(opcode, payload, fin: fin))
+    }
+
     /// A message's payload compressed with the agreed parameters (without the trailing
     /// `00 00 ff ff`), for a driver that frames it itself; `nil` when permessage-deflate is
     /// not in use. The compressor's window moves on, so every result must be sent, in order.
@@ -230,6 +239,8 @@ public struct Endpoint {
             outputs.append(.event(.frame(frame)))
         case .message(let opcode, let payload):
             outputs.append(.event(.message(opcode, payload)))
+        case .messagePart(let opcode, let payload):
+            outputs.append(.event(.messagePart(opcode, payload)))
         case .ping(let payload):
             outputs.append(.event(.ping(payload)))
             if policy.answerPings { send(.pong, payload) }

@@ -9,6 +9,9 @@ public enum EndpointOutput {
     /// its role masks, encodes and writes it, with these RSV bits (RSV1 on a message the core
     /// compressed for permessage-deflate, otherwise 0).
     case send(Opcode, ByteBuffer, rsv: UInt8)
+    /// One fragment of a message the application streams (`Endpoint.sendFragment`): a data or
+    /// continuation frame with FIN as given and RSV 0; the driver masks it as for `.send`.
+    case sendFragment(Opcode, ByteBuffer, fin: Bool)
     /// Something the peer did or a timer that fired, for the driver to record or act on.
     case event(EndpointEvent)
     /// Close the TCP connection now, in this way.
@@ -41,6 +44,9 @@ public enum EndpointEvent {
     /// A complete frame exactly as received, before the message or control event it completes.
     case frame(Frame)
     case message(Opcode, ByteBuffer)
+    /// A checked piece of a data message the policy streams (`EndpointPolicy.streamsMessagesFrom`,
+    /// see `MessageReader.Event.messagePart`); its `.message` follows with an empty payload.
+    case messagePart(Opcode, ByteBuffer)
     case ping(ByteBuffer)
     case pong(ByteBuffer)
     /// The peer's valid close frame.

@@ -72,6 +72,10 @@ public struct EndpointPolicy {
     /// Largest frame payload and message accepted from the peer (1009 above it); `nil` = none.
     public var maxMessageSize: Int?
     public var validateUTF8: Bool
+    /// Uncompressed data messages of at least this many octets are reported in pieces as they
+    /// arrive (`EndpointEvent.messagePart`) instead of being assembled; `nil` assembles every
+    /// message. Only an application that handles the pieces (the reference echo) sets it.
+    public var streamsMessagesFrom: Int?
     /// Client role: whether the response is checked as RFC 6455 §4.1 asks (accept key, upgrade
     /// headers, offered protocol and extensions); `false` accepts any 101 (an observer that
     /// sends fuzzed requests and wants to see what the server does next).

@@ -30,6 +30,13 @@ public struct MessageReader {
         /// compressed message; such messages are inflated as they stream in, and UTF-8 and the
         /// message limit apply to the inflated octets.
         public var compression: Compression?
+        /// Uncompressed data messages that reach this many octets are handed out as they stream
+        /// in (`.messagePart`) instead of being assembled; `nil` assembles every message.
+        public var streamsMessagesFrom: Int?
+        /// A streamed message's checked octets are gathered up to this many before they go out
+        /// as one `.messagePart` (the last piece may be shorter): a peer's 64-octet fragments
+        /// (9.3.1) or small reads (9.5.1) would otherwise cost an event each.
+        public var streamedPieceOctets = 64 * 1024
 
         /// How the peer compresses: the window it agreed to and whether it drops it after
         /// each message.
@@ -52,9 +59,11 @@ public struct MessageReader {
             requireMinimalLength: Bool = true,
             checksMasking: Bool = true,
             checksLengthRules: Bool = true,
-            compression: Compression? = nil
+            compression: Compression? = nil,
+            streamsMessagesFrom: Int? = nil
         ) {
             self.compression = compression
+            self.streamsMessagesFrom = streamsMessagesFrom
             self.peerRole = peerRole
             self.allowedRSV = allowedRSV
             self.maxFramePayload = maxFramePayload
@@ -72,8 +81,17 @@ public struct MessageReader {
         /// returned before the message, ping, pong or close it completes. A frame that failed
         /// mid-payload is never returned.
         case frame(Frame)
-        /// A whole text or binary message.
+        /// A whole text or binary message. For a message streamed as `.messagePart`s its payload
+        /// is empty (`lastMessageLength` gives the size); it still comes only once the whole
+        /// message passed every check (UTF-8 up to its last octet).
         case message(Opcode, ByteBuffer)
+        /// The next piece of a data message of at least `streamsMessagesFrom` octets (with
+        /// the message's opcode), in order, already checked (UTF-8 included, up to its last
+        /// octet; a code point may continue in the next piece). The first piece of such a message
+        /// holds any earlier fragments read before the message reached the threshold. A
+        /// violation later in the message throws as usual, so a piece is never a promise that
+        /// the message will complete.
+        case messagePart(Opcode, ByteBuffer)
         case ping(ByteBuffer)
         case pong(ByteBuffer)
         /// A valid close; an invalid close body throws instead, after its `.frame` event.
@@ -113,6 +131,14 @@ public struct MessageReader {
     private var deferredFailure: ProtocolViolation?
     /// The event a completed frame produces after its `.frame` event.
     private var followUp: Event?
+    /// The event after `followUp` (a streamed message's `.message` after its last piece).
+    private var followUpAfter: Event?
+    /// Compressed octets of the current frame not inflated yet: a streaming reader inflates a
+    /// chunk `inflateSliceOctets` at a time and hands out what each slice produced.
+    private var inflateInput: ByteBuffer?
+    /// At most about 1 MiB of output per slice: DEFLATE inflates at most about 1032:1, so a
+    /// decompression bomb (16.4.1) is never held whole.
+    static let inflateSliceOctets = 1024
 
     private var header: FrameHeader?
     private var framePayload = ByteBuffer()
@@ -120,6 +146,10 @@ public struct MessageReader {
     private var validatingText = false
     /// Whether the current frame's payload is kept.
     private var retainingFrame = true
+    /// Whether the current data message is streamed as `.messagePart`s (`streamsMessagesFrom`).
+    private var streamingMessage = false
+    /// Whether the current frame's chunks are handed out as `.messagePart`s.
+    private var streamingFrame = false
 
     private var messageOpcode: Opcode?
     private var messageIsFragmented = false
@@ -190,10 +220,12 @@ public struct MessageReader {
     public mutating func next() throws(ProtocolViolation) -> Event? {
         if let failure { throw failure }
         if let event = followUp {
-            followUp = nil
+            followUp = followUpAfter
+            followUpAfter = nil
             return event
         }
         if let deferred = deferredFailure { throw fail(deferred) }
+        if let part = try inflatePending() { return part }
         while true {
             let event: FrameDecoder.Event?
             do {
@@ -206,6 +238,14 @@ public struct MessageReader {
             case .header(let h, let offset):
                 if let violation = startFrame(h, offset: offset) { throw fail(violation) }
             case .payload(let chunk):
+                if inflatingFrame, configuration.streamsMessagesFrom != nil {
+                    // Streaming: inflated a slice at a time, each slice's output handed out as
+                    // a piece once the message reached the threshold; the compressed octets are
+                    // not kept.
+                    inflateInput = chunk
+                    if let part = try inflatePending() { return part }
+                    continue
+                }
                 if inflatingFrame, let violation = inflate(chunk) { throw fail(violation) }
                 if validatingText, let bad = utf8.validate(chunk) {
                     // `messageLength` holds the earlier fragments' payload; this frame's part so
@@ -217,6 +257,15 @@ public struct MessageReader {
                 payloadOffset += chunk.readableBytes
                 if checksumsDataPayloads, !inflatingFrame, header.map({ !$0.opcode.isControl }) ?? false {
                     chunk.withUnsafeReadableBytes { checksum.update($0) }
+                }
+                if streamingFrame {
+                    if message.readableBytes == 0 {
+                        message = chunk
+                    } else {
+                        message.writeImmutableBuffer(chunk)
+                    }
+                    if let part = takeStreamedPart() { return part }
+                    continue
                 }
                 guard retainingFrame else { continue }
                 if framePayload.readableBytes == 0,
@@ -245,6 +294,7 @@ public struct MessageReader {
     private mutating func fail(_ violation: ProtocolViolation) -> ProtocolViolation {
         failure = violation
         followUp = nil
+        followUpAfter = nil
         return violation
     }
 
@@ -258,7 +308,6 @@ public struct MessageReader {
         framePayload = ByteBuffer()
         payloadOffset = offset + h.encodedSize
         framePayloadStart = payloadOffset
-        retainingFrame = h.opcode.isControl || retainsDataPayloads
         if !h.opcode.isControl && h.opcode != .continuation {
             messageOpcode = h.opcode
             message = ByteBuffer()
@@ -266,7 +315,20 @@ public struct MessageReader {
             utf8.reset()
             checksum = CRC32()
             compressedMessage = h.rsv & Self.compressedBit != 0 && configuration.compression != nil
+            streamingMessage = false
         }
+        if !h.opcode.isControl, !streamingMessage, !compressedMessage,
+            let threshold = configuration.streamsMessagesFrom,
+            messageOpcode != nil,
+            Self.reaches(UInt64(messageLength), plus: h.payloadLength, threshold)
+        {
+            // The message reached the threshold with this frame: from here on it streams,
+            // starting with the fragments read before it (already checked, still in `message`).
+            streamingMessage = true
+        }
+        streamingFrame = !h.opcode.isControl && streamingMessage
+        let streamsInflated = compressedMessage && configuration.streamsMessagesFrom != nil
+        retainingFrame = h.opcode.isControl || (retainsDataPayloads && !streamingFrame && !streamsInflated)
         if !h.opcode.isControl && !h.fin {
             messageIsFragmented = true
         }
@@ -275,6 +337,39 @@ public struct MessageReader {
         validatingText = text && !compressedMessage
         validatingInflatedText = text && compressedMessage
         return nil
+    }
+
+    /// Inflates what is left of a streamed compressed chunk, a slice at a time; returns the
+    /// first piece ready to hand out.
+    private mutating func inflatePending() throws(ProtocolViolation) -> Event? {
+        while var input = inflateInput, input.readableBytes > 0 {
+            let slice = input.readSlice(length: min(Self.inflateSliceOctets, input.readableBytes))!
+            inflateInput = input
+            if let violation = inflate(slice) { throw fail(violation) }
+            payloadOffset += slice.readableBytes
+            if let part = takeStreamedPart() { return part }
+        }
+        inflateInput = nil
+        return nil
+    }
+
+    /// The octets gathered so far as a piece, once the message streams and they fill one.
+    private mutating func takeStreamedPart() -> Event? {
+        guard let threshold = configuration.streamsMessagesFrom, let opcode = messageOpcode else { return nil }
+        if !streamingMessage {
+            // A compressed message streams once it inflated to the threshold.
+            guard messageLength >= threshold else { return nil }
+            streamingMessage = true
+        }
+        guard message.readableBytes >= max(1, configuration.streamedPieceOctets) else { return nil }
+        defer { message = ByteBuffer() }
+        return .messagePart(opcode, message)
+    }
+
+    /// Whether `length + more` is at least `threshold` (a declared length may be near 2^64).
+    private static func reaches(_ length: UInt64, plus more: UInt64, _ threshold: Int) -> Bool {
+        let (sum, overflow) = length.addingReportingOverflow(more)
+        return overflow || sum >= UInt64(max(0, threshold))
     }
 
     /// Inflates a piece of a compressed message's payload into the message (UTF-8 and the
@@ -375,7 +470,18 @@ public struct MessageReader {
                     .invalidUTF8, offset: lastOctet, messageOffset: max(0, messageLength - 1))
                 return frame
             }
-            followUp = .message(opcode, message)
+            if streamingMessage {
+                // What is left of a streamed message goes out as its last piece, before the
+                // (empty) message.
+                if message.readableBytes > 0 {
+                    followUp = .messagePart(opcode, message)
+                    followUpAfter = .message(opcode, ByteBuffer())
+                } else {
+                    followUp = .message(opcode, ByteBuffer())
+                }
+            } else {
+                followUp = .message(opcode, message)
+            }
             lastMessageLength = messageLength
             lastMessageChecksum = checksum.value
             message = ByteBuffer()

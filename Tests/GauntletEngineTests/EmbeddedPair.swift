@@ -16,6 +16,8 @@ final class EmbeddedPair {
     let tester: EmbeddedChannel
     let peer: EmbeddedChannel
     private let record: EventLoopFuture<SessionRecord>
+    /// The tester's session, not kept alive by the pair (a test checks it is freed).
+    weak var session: Session?
 
     /// `peerRole` is the role of the peer (the tester takes the other one).
     init<Application: EndpointApplication>(
@@ -30,6 +32,7 @@ final class EmbeddedPair {
             definition: definition, role: peerRole.peer, target: HandshakeTarget(hostHeader: "embedded"),
             timeouts: timeouts, channel: tester, completion: promise)
         try tester.pipeline.syncOperations.addHandler(SessionHandler(session: session))
+        self.session = session
         let request: HandshakeRequest? =
             peerRole == .client ? .client(host: "embedded", path: "/", key: WebSocketAccept.randomKey()) : nil
         try peer.pipeline.syncOperations.addHandler(

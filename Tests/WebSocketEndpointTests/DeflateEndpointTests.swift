@@ -26,7 +26,7 @@ struct DeflateEndpointTests {
                         FrameEncoder.encode(
                             Frame(opcode: opcode, rsv: rsv, maskKey: MaskingKey(0x1234_5678), payload: payload)))
                 case .event(let event): clientEvents.append(event)
-                case .closeTCP: break
+                case .closeTCP, .sendFragment: break
                 }
             }
             while let output = server.poll() {
@@ -36,7 +36,7 @@ struct DeflateEndpointTests {
                 case .send(let opcode, let payload, let rsv):
                     client.receive(FrameEncoder.encode(Frame(opcode: opcode, rsv: rsv, payload: payload)))
                 case .event(let event): serverEvents.append(event)
-                case .closeTCP: break
+                case .closeTCP, .sendFragment: break
                 }
             }
         }

@@ -19,9 +19,13 @@ public final class EchoServer: Sendable {
             self.http = http
         }
 
-        /// The reference policy with these limits.
+        /// The reference policy with these limits; messages from `streamingThreshold` on are
+        /// echoed as they arrive (`EchoApplication`).
         var policy: EndpointPolicy {
-            .reference(maxMessageSize: maxMessageSize.map { Int(clamping: $0) }, httpLimits: http)
+            var policy = EndpointPolicy.reference(
+                maxMessageSize: maxMessageSize.map { Int(clamping: $0) }, httpLimits: http)
+            policy.streamsMessagesFrom = EchoServer.streamingThreshold
+            return policy
         }
     }
 
@@ -42,6 +46,12 @@ public final class EchoServer: Sendable {
             return try NIOSSLContext(configuration: configuration)
         }
     }
+
+    /// Messages of at least this many octets are echoed piece by piece as they arrive, so the
+    /// echo never holds a whole large message (9.1.6's 16 MiB, 14.2.1's growing one): the
+    /// embedded echo of `gauntlet test` runs in the tester's process, and its peak memory was the
+    /// run's. Smaller messages are echoed whole, in one frame, as before.
+    public static let streamingThreshold = 1 << 20
 
     private let channel: Channel
     public let secure: Bool

@@ -18,11 +18,46 @@ public enum EndpointReaction: Sendable {
 }
 
 /// The reference behaviour: every text and binary message is sent back unchanged.
+///
+/// A message the policy streams (`EndpointPolicy.streamsMessagesFrom`) is answered as it
+/// arrives: each checked piece (up to 64 KiB, `MessageReader.Configuration.streamedPieceOctets`)
+/// goes back as a fragment, one piece behind, so that the last one carries FIN, and it goes out
+/// only once the whole message passed every check. RFC 6455 §5.4 lets a sender fragment a
+/// message as it likes (nothing ties the echo's framing to the peer's; "an intermediary MAY
+/// change the fragmentation of a message"), so the echo is the same message with other frame
+/// boundaries, and the echo never holds more of it than two pieces. A violation later in the
+/// message (invalid UTF-8, the message limit) fails the connection as usual, after the
+/// fragments already sent: §5.4 allows a control frame, the close, in the middle of a
+/// fragmented message.
 public struct EchoApplication: EndpointApplication {
+    /// The last piece of the current streamed message, not sent yet: whether it is the final
+    /// fragment is known only at the next event.
+    private var held: ByteBuffer?
+    /// The opcode of the next fragment: the message's for the first, `.continuation` after it.
+    private var nextOpcode = Opcode.continuation
+
     public init() {}
 
     public mutating func handle(_ event: EndpointEvent, endpoint: inout Endpoint) -> EndpointReaction {
-        if case .message(let opcode, let payload) = event { endpoint.send(opcode, payload) }
+        switch event {
+        case .messagePart(let opcode, let piece):
+            if let held {
+                endpoint.sendFragment(nextOpcode, held, fin: false)
+                nextOpcode = .continuation
+            } else {
+                nextOpcode = opcode
+            }
+            held = piece
+        case .message(let opcode, let payload):
+            if let held {
+                endpoint.sendFragment(nextOpcode, held, fin: true)
+                self.held = nil
+            } else {
+                endpoint.send(opcode, payload)
+            }
+        default:
+            break
+        }
         return .proceed
     }
 }
@@ -111,6 +146,8 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
                 handshakeWrite = context.writeAndFlush(wrapOutboundOut(bytes))
             case .send(let opcode, let payload, let rsv):
                 send(opcode, payload, rsv: rsv, context: context)
+            case .sendFragment(let opcode, let payload, let fin):
+                send(opcode, payload, rsv: 0, fin: fin, context: context)
             case .event(let event):
                 // The application works on a copy: what it does to the sockets meanwhile cannot
                 // touch the endpoint under it.
@@ -166,10 +203,12 @@ public final class EndpointHandler<Application: EndpointApplication>: ChannelInb
         }
     }
 
-    private func send(_ opcode: Opcode, _ payload: ByteBuffer, rsv: UInt8, context: ChannelHandlerContext) {
+    private func send(
+        _ opcode: Opcode, _ payload: ByteBuffer, rsv: UInt8, fin: Bool = true, context: ChannelHandlerContext
+    ) {
         let masks = endpoint.policy.masksOwnFrames ?? endpoint.role.masksOutgoingFrames
         let key = masks ? MaskingKey(UInt32.random(in: .min ... .max, using: &rng)) : nil
-        let frame = Frame(opcode: opcode, rsv: rsv, maskKey: key, payload: payload)
+        let frame = Frame(opcode: opcode, fin: fin, rsv: rsv, maskKey: key, payload: payload)
         guard frame.payload.readableBytes > Self.copyLimit, key == nil else {
             context.writeAndFlush(wrapOutboundOut(FrameEncoder.encode(frame)), promise: nil)
             return

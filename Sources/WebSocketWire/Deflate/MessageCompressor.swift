@@ -13,8 +13,14 @@ public final class MessageCompressor {
     public let windowBits: Int
     /// Whether each message starts from an empty window.
     public let noContextTakeover: Bool
-    private let zlib: ZlibStream
-    private var scratch = [UInt8](repeating: 0, count: 1 << 16)
+    private let level: Int32
+    private let memLevel: Int32
+    /// zlib's deflate state (about 256 KiB with a 15-bit window) and the output buffer, made
+    /// for the first message: an endpoint that agrees permessage-deflate but never compresses
+    /// (Gauntlet sending a case's prepared octets, an echo failing the connection) never pays
+    /// for them, and 16.x runs many such connections at once.
+    private var zlibStream: ZlibStream?
+    private var scratch: [UInt8] = []
 
     /// - Parameters:
     ///   - windowBits: the negotiated window (8...15). 8 compresses with zlib's 9-bit window:
@@ -30,8 +36,23 @@ public final class MessageCompressor {
         }
         self.windowBits = windowBits
         self.noContextTakeover = noContextTakeover
-        self.zlib = try ZlibStream(
-            deflateWindowBits: max(9, windowBits), level: Int32(level), memLevel: Int32(memLevel))
+        self.level = Int32(level)
+        self.memLevel = Int32(memLevel)
+        guard (-1...9).contains(level), (1...9).contains(memLevel) else {
+            throw .zlibFailure("level \(level) or memory level \(memLevel) out of range")
+        }
+    }
+
+    /// Whether zlib's deflate state exists yet (it is made for the first message).
+    var hasDeflateState: Bool { zlibStream != nil }
+
+    /// The deflate stream, made on first use.
+    private func deflateStream() throws(DeflateError) -> ZlibStream {
+        if let zlibStream { return zlibStream }
+        let made = try ZlibStream(deflateWindowBits: max(9, windowBits), level: level, memLevel: memLevel)
+        zlibStream = made
+        scratch = [UInt8](repeating: 0, count: 1 << 16)
+        return made
     }
 
     /// The compressed payload of one message, without the trailing `00 00 ff ff`.
@@ -51,7 +72,7 @@ public final class MessageCompressor {
             // of the empty stored block a flush would write (BFINAL 0, BTYPE 00), whose
             // 00 00 ff ff the receiver restores — the same single 00 a fresh stream produces.
             output.writeInteger(UInt8(0))
-            if noContextTakeover { zlib.reset() }
+            if noContextTakeover { zlibStream?.reset() }
             return
         }
         // A sync flush always ends in the empty stored block's LEN/NLEN: 00 00 ff ff.
@@ -61,11 +82,12 @@ public final class MessageCompressor {
             throw .zlibFailure("sync flush did not end in 00 00 ff ff")
         }
         output.moveWriterIndex(to: output.writerIndex - 4)
-        if noContextTakeover { zlib.reset() }
+        if noContextTakeover { zlibStream?.reset() }
     }
 
     /// Runs deflate over all of `input` with `flush`, appending everything zlib produces.
     private func deflate(_ input: ByteBuffer, flush: Int32, into output: inout ByteBuffer) throws(DeflateError) {
+        let zlib = try deflateStream()
         let stream = zlib.stream
         var failure: DeflateError?
         input.withUnsafeReadableBytes { raw in

@@ -22,7 +22,9 @@ public final class MessageDecompressor {
     public private(set) var messageLength = 0
 
     private let zlib: ZlibStream
-    private var scratch = [UInt8](repeating: 0, count: 1 << 16)
+    /// The 64 KiB output buffer, made for the first input (a connection that agrees
+    /// permessage-deflate may never receive a compressed message).
+    private var scratch: [UInt8] = []
     /// Whether the current message ended its DEFLATE stream with a BFINAL block (§7.2.3.4).
     private var streamEnded = false
     private var failure: DeflateError?
@@ -128,6 +130,7 @@ public final class MessageDecompressor {
         }
         let limit = maxMessageSize ?? Int.max
         var outcome: DeflateError?
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 1 << 16) }
         scratch.withUnsafeMutableBytes { out in
             while true {
                 // Room for at most one octet past the limit: enough to know it was exceeded.
