@@ -73,6 +73,7 @@ public struct SuiteRun: Sendable {
                     definition: definition, index: index, agent: agent, record: record, judgement: judgement)
             })
         runner.keepsWireLogs = keepsWireLogs
+        runner.laneStartsAtOnce = server.url == nil
         begin(server.agent, target.url.description, server.cases.map(\.id))
         let run = await runner.run(server.cases, group: group, progress: progress, shouldStop: shouldStop)
         await dialled.stop()

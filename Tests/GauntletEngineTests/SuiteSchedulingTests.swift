@@ -66,6 +66,30 @@ struct SuiteSchedulingTests {
         #expect(index("end 9.1.1") < index("start 9.1.2"))
     }
 
+    @Test("against the embedded echo the lane starts while ordinary cases still play")
+    func laneStartsAtOnceWhenAsked() async throws {
+        func definition(_ id: CaseID, limits: Bool = false) -> CaseDefinition {
+            var definition = CaseDefinition(
+                id: id, title: "t", rfc: "5.6", requirement: .must, actions: [], expect: [],
+                close: CloseExpectation(by: .tester, codes: [1000], clean: true))
+            if limits {
+                definition.judge.mode = .limits
+                definition.limits = LimitsSpec(type: .text, size: 16 * 1024 * 1024)
+            }
+            return definition
+        }
+        let cases = [definition("1.1.1"), definition("1.1.2"), definition("9.1.1", limits: true)]
+        // 1.1.1 holds until the lane's first case has started (5 s at most).
+        let player = ScriptedPlayer(waitsForLane: "1.1.1", lane: ["9.1.1"])
+        var runner = SuiteRunner(agent: "a", player: player, jobs: 4, catalog: Self.catalog, probeBudget: nil)
+        runner.laneStartsAtOnce = true
+        let run = await runner.run(cases, group: MultiThreadedEventLoopGroup.singleton)
+        #expect(run.results.map(\.id) == cases.map(\.id))
+        #expect(player.laneSeenByWaiter.withLock { $0 })
+        let events = player.events.withLock { $0 }
+        #expect(events.firstIndex(of: "start 9.1.1")! < events.firstIndex(of: "end 1.1.1")!)
+    }
+
     @Test("cases asleep on their timers do not take the slots of the others, and have as many of their own")
     func sleepersHaveSlotsOfTheirOwn() async throws {
         func definition(_ id: CaseID, pause: Bool) -> CaseDefinition {
