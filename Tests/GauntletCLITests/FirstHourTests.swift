@@ -119,7 +119,11 @@ extension CLITests {
                 try JSONSerialization.jsonObject(
                     with: Data(contentsOf: dir.appendingPathComponent("gauntlet-run.json"))) as? [String: [String: Any]]
             let notRun = try #require(manifest?["gauntlet-echo"]?["notRun"] as? [String])
-            #expect(entries.count + notRun.count == 12)
+            // Every selected case is in one of the two files. A kill between the live report's
+            // two writes (index.json, then gauntlet-run.json) leaves the case that was being
+            // written in both (seen once in CI: 13 = 12 + 1); the index, with its report, wins.
+            #expect(Set(entries.keys).union(notRun).count == 12)
+            #expect(notRun.filter { entries[$0] != nil }.count <= 1)
         }
 
         @Test func reusingAnOutdirReplacesThePreviousReportsAndNamesTheNewOnes() async throws {

@@ -65,6 +65,22 @@ struct AutobahnReportTests {
         #expect(read == expected)
     }
 
+    @Test("a case in index.json that gauntlet-run.json still lists as not run is read as finished")
+    func indexWinsOverAStaleManifest() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // As a run killed between the live report's two writes leaves it: the manifest of the
+        // moment before the last case finished.
+        var stale = sampleRun()
+        let last = try #require(stale.results.last)
+        stale.notRun.append(last.id)
+        try AutobahnReport.write([stale], to: directory)
+        let run = try #require(try AutobahnReport.read(from: directory).first)
+        #expect(run.results.map(\.id).contains(last.id))
+        #expect(!run.notRun.contains(last.id))
+        #expect(run.notRun == sampleRun().notRun)
+    }
+
     @Test("index.json lists real verdicts in numeric order; not-run cases go to gauntlet-run.json")
     func indexLayout() throws {
         let directory = try makeTemporaryDirectory()

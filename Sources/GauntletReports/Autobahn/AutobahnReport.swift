@@ -87,7 +87,11 @@ public enum AutobahnReport {
                 results.append(result)
             }
             let side = manifest[agent]
-            runs.append(AgentRun(agent: agent, url: side?.url, results: results, notRun: side?.notRun ?? []))
+            // The live report writes index.json before gauntlet-run.json, so a run killed
+            // between the two lists its last case in both: the index, which has its report, wins.
+            let finished = Set(results.map(\.id))
+            let notRun = (side?.notRun ?? []).filter { !finished.contains($0) }
+            runs.append(AgentRun(agent: agent, url: side?.url, results: results, notRun: notRun))
         }
         // An agent interrupted before its first case has no index rows but is still a run.
         for (agent, side) in manifest where index[agent] == nil {

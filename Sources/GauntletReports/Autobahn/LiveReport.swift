@@ -89,6 +89,8 @@ public final class LiveReport: Sendable {
                     AutobahnReport.manifestEntry(notRun: agent.order.filter { agent.rows[$0] == nil }, url: agent.url)
                 )
             })
+        // Index first: killed between the two writes, a case is listed as finished and as not
+        // run (the reader lets the index win), never as neither.
         do {
             try AtomicFile.replace(index.rendered(), named: "index.json", in: directory)
             try AtomicFile.replace(manifest.rendered(), named: AutobahnReport.runManifestName, in: directory)
