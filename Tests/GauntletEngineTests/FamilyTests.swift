@@ -26,12 +26,15 @@ struct FamilyTests {
     /// wait 1.5 s: the same verdicts, and a minute less of CI (each runs twice in this suite).
     static func shortened(_ definition: CaseDefinition) -> CaseDefinition {
         guard definition.slow else { return definition }
-        var copy = definition
-        copy.actions = definition.actions.map { action in
-            guard case .killAfter = action else { return action }
-            return .killAfter(1.5)
-        }
+        var copy = killingAfter(1.5, definition)
         copy.handshake?.trickle?.seconds = 1.5
+        return copy
+    }
+
+    /// `definition` with every `killAfter` timer set to `seconds`.
+    static func killingAfter(_ seconds: Double, _ definition: CaseDefinition) -> CaseDefinition {
+        var copy = definition
+        copy.actions = definition.actions.map { if case .killAfter = $0 { .killAfter(seconds) } else { $0 } }
         return copy
     }
 
@@ -175,7 +178,7 @@ struct FamilyTests {
         if fault == .noMessageLimit {
             // The server without a limit echoes 1 MiB + 1 and never closes: the case fails by
             // waiting out its timer, 3 s instead of 10 (the echo takes well under a second).
-            definition.actions = definition.actions.map { if case .killAfter = $0 { .killAfter(3) } else { $0 } }
+            definition = Self.killingAfter(3, definition)
         }
         let result = try await Self.runAgainstServer(definition, port: server.localAddress!.port!)
         try? await server.close().get()
