@@ -23,15 +23,12 @@ struct FuzzCommand: AsyncParsableCommand {
             the server's last output with the finding. Without --exec, a crash while several inputs \
             were in flight is reported unattributed with all of them written (--jobs 1 attributes it \
             exactly). Progress is redrawn on a terminal and printed every \
-            10 s otherwise (CI, a pipe). Every finding carries the verdict its reproducer gets when \
+            10 s otherwise (CI, a pipe; --progress-interval). Every finding carries the verdict its reproducer gets when \
             played as a case (FAILED, NON-STRICT, INFORMATIONAL) and its RFC section; --policy decides \
             which fail the run, as for `gauntlet test`. Exit codes: 0 no finding the policy fails, 1 \
             such findings, a reproducer that could not be written, or an unreachable server, 64 usage. \
             `gauntlet fuzz merge --help`: merging the findings and corpora of campaigns run apart.
             """)
-
-    /// Seconds between progress lines when stderr is not a terminal.
-    static let plainProgressInterval: TimeInterval = 10
 
     @Argument(help: "ws:// URL of the server under test (default: an in-process gauntlet echo).")
     var url: String?
@@ -105,6 +102,11 @@ struct FuzzCommand: AsyncParsableCommand {
     @Flag(help: "Print only the summary.")
     var quiet = false
 
+    /// A CI log wants a line now and then, not one per batch; tests shorten it so that they need
+    /// not run a campaign for 10 s to see a line.
+    @Option(help: "Seconds between progress lines when stderr is not a terminal (CI, a pipe).")
+    var progressInterval: Double = 10
+
     @Option(
         help:
             "Run this many campaign processes at once, sharing the corpus directory (default with this option: FINDINGS/corpus) and the findings directory; each finding is written by one of them. Seeds are SEED, SEED+1, …; --runs is per worker."
@@ -118,6 +120,7 @@ struct FuzzCommand: AsyncParsableCommand {
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
+        if !(progressInterval > 0) { throw ValidationError("--progress-interval must be more than 0 seconds") }
         if timeout < 10 { throw ValidationError("--timeout is in milliseconds and must be at least 10") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
         if workers > 1, exec != nil, url != nil {
@@ -201,6 +204,7 @@ struct FuzzCommand: AsyncParsableCommand {
                     + (options.duration.map { " duration \(Int($0)) s" } ?? "") + (runs.map { " runs \($0)" } ?? ""))
         }
         var lastPrint = Date.distantPast
+        let plainInterval = progressInterval
         let report = await campaign.run(
             progress: { stats in
                 switch mode {
@@ -213,7 +217,7 @@ struct FuzzCommand: AsyncParsableCommand {
                 case .plain:
                     // A CI log gets a line every few seconds instead of silence until the end.
                     if lastPrint == .distantPast { lastPrint = Date() }
-                    guard Date().timeIntervalSince(lastPrint) >= Self.plainProgressInterval else { return }
+                    guard Date().timeIntervalSince(lastPrint) >= plainInterval else { return }
                     lastPrint = Date()
                     FileHandle.standardError.write(Data((Self.line(stats) + "\n").utf8))
                 }

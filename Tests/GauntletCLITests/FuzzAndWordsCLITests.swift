@@ -34,14 +34,25 @@ extension CLITests {
 
         @Test func fuzzPrintsProgressLinesWhenNotOnATerminal() async throws {
             let dir = try GauntletBinary.temporaryDirectory()
-            // Output goes to files and CI=true: the plain mode, a line every 10 s.
+            // Output goes to files and CI=true: the plain mode, a line every --progress-interval
+            // seconds (10 by default; 1 here, so the campaign need not run 11 s to show one).
             let outcome = try await GauntletBinary.run([
-                "fuzz", "--duration", "11", "--jobs", "2", "--seed", "1", "--findings", dir.path,
+                "fuzz", "--duration", "4", "--progress-interval", "1", "--jobs", "2", "--seed", "1",
+                "--findings", dir.path,
             ])
             #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
             let progress = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("execs ") }
-            #expect(!progress.isEmpty, "stderr: \(outcome.stderr)")
+            // Lines about 1 s apart over 4 s: more than one says the interval was taken.
+            #expect(progress.count >= 2, "stderr: \(outcome.stderr)")
             #expect(!outcome.stderr.contains("\u{1B}["), "no terminal escapes in a log")
+        }
+
+        @Test func aProgressIntervalThatIsNotPositiveIsAUsageError() async throws {
+            for value in ["0", "-1"] {
+                let outcome = try await GauntletBinary.run(["fuzz", "--runs", "10", "--progress-interval=\(value)"])
+                #expect(outcome.status == 64, "\(outcome.stdout)\(outcome.stderr)")
+                #expect(outcome.stderr.contains("--progress-interval must be more than 0"), "\(outcome.stderr)")
+            }
         }
 
         @Test func aReplayedReproducerIsReportedUnderItsFileName() async throws {
