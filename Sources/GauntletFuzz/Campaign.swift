@@ -164,12 +164,15 @@ public final class Campaign: @unchecked Sendable {
         var processed = 0
         var stoppedBecause: String?
         let executor = self.executor
+        func enoughFindings() -> Bool {
+            if let max = options.maxFindings, recorded.count >= max { return true }
+            return recorded.contains { options.stopAtKinds.contains($0.finding.kind) }
+        }
         func limitReached() -> Bool {
             if shouldStop() || stoppedBecause != nil { return true }
             if let runs = options.runs, generated >= runs { return true }
             if let duration = options.duration, Date().timeIntervalSince(start) >= duration { return true }
-            if let max = options.maxFindings, recorded.count >= max { return true }
-            return recorded.contains { options.stopAtKinds.contains($0.finding.kind) }
+            return enoughFindings()
         }
         progress(stats)
         handledDeaths = options.supervisor?.deaths ?? 0
@@ -207,7 +210,11 @@ public final class Campaign: @unchecked Sendable {
                     stats.connections += 1
                     processed += 1
                     let played = Played(index: runNumber, sequence: sequence, observation: observation)
-                    guard stoppedBecause == nil else {
+                    // Once the campaign has the findings it was asked for, the inputs still in
+                    // flight are not judged: each further finding would be minimized and played
+                    // as a case (a hang waits out its timers), and a campaign told to stop after
+                    // three findings recorded seven.
+                    guard stoppedBecause == nil, !enoughFindings() else {
                         corpusAfter.append(corpus.count)
                         continue
                     }
