@@ -51,6 +51,9 @@ struct FuzzCommand: AsyncParsableCommand {
     @Option(help: "Directory for reproducer case files.")
     var findings: String = "fuzz-findings"
 
+    @Option(help: "Stop once this many findings are recorded (the inputs still in flight are not judged).")
+    var maxFindings: Int?
+
     @Option(help: "Milliseconds to wait for a sequence's responses.")
     var timeout: Int = 1000
 
@@ -120,6 +123,7 @@ struct FuzzCommand: AsyncParsableCommand {
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
+        if let maxFindings, maxFindings < 1 { throw ValidationError("--max-findings must be at least 1") }
         if !(progressInterval > 0) { throw ValidationError("--progress-interval must be more than 0 seconds") }
         if timeout < 10 { throw ValidationError("--timeout is in milliseconds and must be at least 10") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -153,6 +157,7 @@ struct FuzzCommand: AsyncParsableCommand {
         var options = Campaign.Options(url: target)
         options.seed = seed ?? UInt64(Date().timeIntervalSince1970 * 1000)
         options.runs = runs
+        options.maxFindings = maxFindings
         options.duration = duration ?? (runs == nil && replay.isEmpty ? 60 : nil)
         options.jobs = jobs
         options.corpusDirectory = corpus.map { URL(fileURLWithPath: $0) }
