@@ -16,11 +16,13 @@ func buffer(hex: String) -> ByteBuffer { ByteBuffer(bytes: hexBytes(hex)) }
 
 func bytes(_ buffer: ByteBuffer) -> [UInt8] { Array(buffer.readableBytesView) }
 
-/// Splits `stream` into consecutive chunks of `size` octets (the last one may be shorter).
-func chunks(_ stream: [UInt8], size: Int) -> [ByteBuffer] {
-    stride(from: 0, to: stream.count, by: size).map {
-        ByteBuffer(bytes: stream[$0..<min($0 + size, stream.count)])
-    }
+/// Splits `stream` into consecutive chunks of `size` octets (the last one may be shorter); with
+/// `through`, only the first `through` octets are chunked and the rest is one chunk.
+func chunks(_ stream: [UInt8], size: Int, through: Int? = nil) -> [ByteBuffer] {
+    let end = min(through ?? stream.count, stream.count)
+    var pieces = stride(from: 0, to: end, by: size).map { ByteBuffer(bytes: stream[$0..<min($0 + size, end)]) }
+    if end < stream.count { pieces.append(ByteBuffer(bytes: stream[end...])) }
+    return pieces
 }
 
 /// Every chunk size from 1 octet up to the whole stream.
@@ -32,13 +34,14 @@ struct Outcome<Event> {
     var violation: ProtocolViolation?
 }
 
-/// Feeds `stream` to a fresh `FrameDecoder` in chunks of `size`, draining after every append.
-func decodeFrames(_ stream: [UInt8], configuration: FrameDecoder.Configuration, chunkSize size: Int)
-    -> Outcome<FrameDecoder.Event>
-{
+/// Feeds `stream` to a fresh `FrameDecoder` in chunks of `size` (see `chunks`), draining after
+/// every append.
+func decodeFrames(
+    _ stream: [UInt8], configuration: FrameDecoder.Configuration, chunkSize size: Int, through: Int? = nil
+) -> Outcome<FrameDecoder.Event> {
     var decoder = FrameDecoder(configuration: configuration)
     var outcome = Outcome<FrameDecoder.Event>()
-    for chunk in chunks(stream, size: size) {
+    for chunk in chunks(stream, size: size, through: through) {
         decoder.append(chunk)
         do {
             while let event = try decoder.next() { outcome.events.append(event) }
