@@ -15,7 +15,9 @@ import WebSocketWire
 
     @Test func arbitraryBytesDecodeToSomething() {
         var rng = FuzzRandom(seed: 8)
-        for _ in 0..<5000 {
+        // 2,000 seeded inputs: the decoder's totality is a libFuzzer target's job (FuzzNetwork
+        // decodes every input it is given this way); 5,000 here took 6 s of a debug build's CI.
+        for _ in 0..<2000 {
             let bytes = [1] + rng.bytes(rng.below(200))
             let s = FrameSequence(decoding: bytes)
             #expect(s != nil)
