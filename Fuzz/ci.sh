@@ -58,13 +58,25 @@ run_target() {
     if ! "$binary" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
         -dict="Dictionaries/${DICT[$target]}.dict" -artifact_prefix="FailCases/$target/" "$@" \
         ".build-corpus/$target" "Corpus/$target" > ".build-corpus/$target.log" 2>&1; then
-        echo "FAILED: $target (see FailCases/$target/ and below)"; tail -40 ".build-corpus/$target.log"; status=1
+        echo "FAILED: $target (see FailCases/$target/ and below)"; tail -40 ".build-corpus/$target.log"; return 1
     else
         grep -E "stat::number_of_executed_units|stat::average_exec_per_sec" ".build-corpus/$target.log" | sed "s/^/  $target /"
     fi
 }
 
-for target in FuzzFrameDecoder FuzzUTF8 FuzzHandshake FuzzClosePayload FuzzInflate; do run_target "$target"; done
+# Two codec targets at a time: each is one single-threaded process, CI has two cores, and the
+# tests are over when this runs (five targets one after another were 5 x FUZZ_SECONDS of wall).
+# A target's lines are printed when it ends; a failing one fails the run.
+running=()
+for target in FuzzFrameDecoder FuzzUTF8 FuzzHandshake FuzzClosePayload FuzzInflate; do
+    run_target "$target" &
+    running+=($!)
+    if (( ${#running[@]} == 2 )); then
+        wait "${running[0]}" || status=1
+        running=("${running[@]:1}")
+    fi
+done
+for pid in "${running[@]}"; do wait "$pid" || status=1; done
 
 # The network target and the smoke campaign both drive a gauntlet echo on a free port.
 PORT=${FUZZ_ECHO_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
@@ -75,7 +87,7 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && brea
 URL="ws://127.0.0.1:$PORT/"
 stamp "gauntlet echo at $URL"
 ASAN_OPTIONS=detect_leaks=0 GAUNTLET_FUZZ_URL="$URL" GAUNTLET_FUZZ_FINDINGS=.build-findings GAUNTLET_FUZZ_ABORT_ON=crash,hang,protocol-violation,echo-instead-of-fail,accepted-violation,rejected-valid,wrong-echo \
-    run_target FuzzNetwork -max_len=4096 -detect_leaks=0
+    run_target FuzzNetwork -max_len=4096 -detect_leaks=0 || status=1
 
 stamp "gauntlet fuzz smoke campaign for ${FUZZ_SECONDS}s (gauntlet echo under --exec)"
 if ! "$GAUNTLET" fuzz --exec "$GAUNTLET echo --port {port}" --duration "$FUZZ_SECONDS" --seed 1 --jobs 16 --quiet \
