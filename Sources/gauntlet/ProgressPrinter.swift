@@ -1,6 +1,7 @@
 import Foundation
 import GauntletCases
 import GauntletEngine
+import GauntletReports
 import Synchronization
 
 /// Live progress: one redrawn line on a terminal, plain periodic lines in CI or a pipe.
@@ -71,8 +72,8 @@ final class ProgressPrinter: SuiteProgress {
         announcedDown.store(true, ordering: .relaxed)
         let line =
             afterDone == 0
-            ? "gauntlet: \(reason); recording all \(remaining) selected cases as FAILED without running them\n"
-            : "gauntlet: the target stopped answering after \(afterDone) cases: \(reason); "
+            ? "gauntlet: \(ConnectionFailureWords.unreachable(reason)); recording all \(remaining) selected cases as FAILED without running them\n"
+            : "gauntlet: the target stopped answering after \(afterDone) cases: \(ConnectionFailureWords.unreachable(reason)); "
                 + "recording the remaining \(remaining) as FAILED without running them\n"
         lock.withLock { _ in write((mode == .live ? "\r\u{1B}[K" : "") + line) }
     }

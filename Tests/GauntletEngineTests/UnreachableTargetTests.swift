@@ -26,7 +26,7 @@ struct UnreachableTargetTests {
             let result = ResultBuilder.build(
                 definition: definition, index: 1, agent: "a", record: record, judgement: judgement)
             #expect(result.gauntlet.unreachable == Self.refused)
-            #expect(result.gauntlet.error == Self.refused.description)
+            #expect(result.gauntlet.error == ConnectionFailureWords.unreachable(Self.refused))
             // The reason and the error do not repeat each other.
             #expect(!judgement.behaviorReason.contains("Connection refused"))
         }
@@ -58,7 +58,7 @@ struct UnreachableTargetTests {
         let fact = try #require(await target.probe(on: group, budget: 4))
         #expect(fact.kind == .unresolvable)
         #expect(
-            fact.description.hasPrefix(
+            ConnectionFailureWords.unreachable(fact).hasPrefix(
                 "ws://gauntlet-no-such-host.invalid:9001/ is unreachable: host name does not resolve"))
     }
 

@@ -21,7 +21,7 @@ struct GauntletAPITests {
                 judged.judgement?.reasons.first
                     == .unobservable(.couldNotConnect, detail: .unreachable(unreachable, attempts: nil)))
             #expect(unreachable.kind == .refused)
-            #expect(judged.result.gauntlet.error == unreachable.description)
+            #expect(judged.result.gauntlet.error == ConnectionFailureWords.unreachable(unreachable))
         }
     }
 

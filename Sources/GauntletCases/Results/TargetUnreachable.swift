@@ -2,8 +2,9 @@
 /// of the rest of a run) that never reached the server.
 ///
 /// Written into each case report as `gauntlet.unreachable` so tools and the judge read a kind,
-/// not prose. `detail` is the system's own message, for people.
-public struct TargetUnreachable: Hashable, Sendable, Codable, CustomStringConvertible {
+/// not prose. `detail` is the system's own message, for people; GauntletReports words the rest
+/// (`ConnectionFailureWords.unreachable`).
+public struct TargetUnreachable: Hashable, Sendable, Codable {
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         /// The host name does not resolve.
         case unresolvable
@@ -29,20 +30,5 @@ public struct TargetUnreachable: Hashable, Sendable, Codable, CustomStringConver
         self.kind = kind
         self.target = target
         self.detail = detail
-    }
-
-    /// One line, without repeating the target inside the detail.
-    public var description: String {
-        let what: String
-        switch kind {
-        case .unresolvable: what = "host name does not resolve"
-        case .refused: what = "connection refused"
-        case .connectTimeout: what = "TCP connect timed out"
-        case .connectFailed: what = "TCP connect failed"
-        case .noHandshakeAnswer: what = "no answer to a plain opening handshake"
-        case .handshakeRefused: what = "a plain opening handshake was refused"
-        }
-        let redundant = detail.isEmpty || detail.lowercased() == what.lowercased()
-        return redundant ? "\(target) is unreachable: \(what)" : "\(target) is unreachable: \(what) (\(detail))"
     }
 }

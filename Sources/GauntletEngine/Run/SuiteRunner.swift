@@ -8,6 +8,12 @@ import WebSocketWire
 /// dials it) or, later, a client under test (it dials Gauntlet).
 public protocol CasePlayer: Sendable {
     func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord
+    /// `play`, calling `parked` (at most once, from any thread) when the case has gone quiet:
+    /// nothing sent or received for `Session.quietBeforeParking` with its timers still to run,
+    /// so it only waits for the peer or a timer and costs neither side any work.
+    func play(
+        _ definition: CaseDefinition, on group: EventLoopGroup, parked: @escaping @Sendable () -> Void
+    ) async -> SessionRecord
     /// The role Gauntlet plays; cases that do not apply to it are not selected.
     var role: CaseRole { get }
     /// Whether the peer can be reached at all, checked within `budget` seconds; `nil` = usable.
@@ -15,6 +21,12 @@ public protocol CasePlayer: Sendable {
 }
 
 extension CasePlayer {
+    /// Players that cannot tell (a client dials Gauntlet) never park a case.
+    public func play(
+        _ definition: CaseDefinition, on group: EventLoopGroup, parked: @escaping @Sendable () -> Void
+    ) async -> SessionRecord {
+        await play(definition, on: group)
+    }
     public var role: CaseRole { .client }
     /// Players that cannot be probed (a client dials Gauntlet) are always assumed usable.
     public func probe(on group: EventLoopGroup, budget: Double) async -> TargetUnreachable? { nil }
@@ -38,7 +50,8 @@ extension SuiteProgress {
 /// Runs many cases, each on its own connection.
 ///
 /// Cases run `jobs` at a time, those that wait on purpose first (longest planned wait first),
-/// so their waits overlap the rest. The limits/performance family (Autobahn's category 9) and
+/// so their waits overlap the rest; a case that has gone quiet (it only waits for a silent peer
+/// or its own timer) gives its slot to the next one. The limits/performance family (Autobahn's category 9) and
 /// then the `alone` cases play one at a time in a lane of their own; the compression cases come
 /// next, one at a time (`compressionWidth`), and the decompression bombs (judge mode
 /// `inflation`) last of all. The lane starts once every
@@ -167,12 +180,14 @@ public struct SuiteRunner: Sendable {
     /// is more than one: a case asleep
     /// on its timer costs neither side any work, and counted against `width` the six 1 s
     /// pauses of 5.19, 5.20 and 6.4.x left two of eight slots to the other 300 cases of the
-    /// default run for a second.
+    /// default run for a second. For the same reason a case that has gone quiet (``CasePlayer``'s
+    /// `parked`: it waits for a silent peer or its own timer) gives its slot to the next case;
+    /// up to `parkedPerSlot` × `width` parked cases at a time.
     private func runBatch(
         _ cases: [CaseDefinition], width: Int, _ batch: Batch, shouldStop: @escaping @Sendable () -> Bool,
         sleepers: Set<CaseID> = [], waiting: Set<CaseID> = [], onlyWaitingLeft: @Sendable () async -> Void = {}
     ) async -> [CaseResult] {
-        await withTaskGroup(of: (CaseResult, unanswered: Bool).self) { tasks in
+        await withTaskGroup(of: BatchEvent.self) { tasks in
             var results: [CaseResult] = []
             // Sleepers and the others queue apart, each in order, so a sleeper waiting for a
             // slot of its own never holds up the cases behind it.
@@ -181,13 +196,16 @@ public struct SuiteRunner: Sendable {
                 others: cases.filter { !sleepers.contains($0.id) }[...]
             )
             var inFlight: Set<CaseID> = []
+            // Cases (not sleepers) still playing that said they went quiet.
+            var parked: Set<CaseID> = []
             var started = 0
             // `down`: once the target is known to be gone, a case is recorded without dialling.
             func startNext(down: TargetUnreachable?) -> Bool {
                 guard !shouldStop() else { return false }
                 // With one job, one case at a time, sleeping or not (`--jobs 1` is a promise).
                 let sleeping = width > 1 ? inFlight.intersection(sleepers).count : inFlight.count
-                let busy = width > 1 ? inFlight.count - sleeping : inFlight.count
+                let resting = width > 1 ? min(parked.count, width * Self.parkedPerSlot) : 0
+                let busy = width > 1 ? inFlight.count - sleeping - resting : inFlight.count
                 let definition: CaseDefinition
                 if sleeping < width, let first = queues.sleepers.first {
                     definition = first
@@ -201,9 +219,22 @@ public struct SuiteRunner: Sendable {
                 inFlight.insert(definition.id)
                 started += 1
                 if let down {
-                    tasks.addTask { (unreachableResult(definition, down), false) }
+                    tasks.addTask { .finished(unreachableResult(definition, down), unanswered: false) }
+                } else if width > 1, !sleepers.contains(definition.id) {
+                    let signal = ParkSignal()
+                    tasks.addTask {
+                        let (result, unanswered) = await playOne(definition, group: batch.group) {
+                            Task { await signal.resolve(parked: true) }
+                        }
+                        await signal.resolve(parked: false)
+                        return .finished(result, unanswered: unanswered)
+                    }
+                    tasks.addTask { await signal.parked() ? .parked(definition.id) : .nothing }
                 } else {
-                    tasks.addTask { await playOne(definition, group: batch.group) }
+                    tasks.addTask {
+                        let (result, unanswered) = await playOne(definition, group: batch.group)
+                        return .finished(result, unanswered: unanswered)
+                    }
                 }
                 return true
             }
@@ -211,35 +242,56 @@ public struct SuiteRunner: Sendable {
             // Whether only cases waiting on their timers are left (checked after every change).
             func onlyWaiting() -> Bool { started == cases.count && inFlight.allSatisfy(waiting.contains) }
             if onlyWaiting() { await onlyWaitingLeft() }
-            while let (result, unanswered) = await tasks.next() {
-                inFlight.remove(result.id)
-                let done = await batch.counter.increment()
-                batch.progress?.caseFinished(result, done: done, total: batch.total)
-                var kept = result
-                if !keepsWireLogs { kept.wirelog = [] }
-                results.append(kept)
-                if await batch.gate.observe(unanswered: unanswered, threshold: unansweredBeforeProbe),
-                    let probeBudget
-                {
-                    // Several cases in a row reached nothing: ask once whether the target is gone.
-                    if let down = await player.probe(on: batch.group, budget: probeBudget) {
-                        await batch.gate.markDown(down)
-                        batch.progress?.targetUnreachable(
-                            down, remaining: batch.total - done - (started - results.count), afterDone: done)
-                    } else {
-                        await batch.gate.recovered()
+            while let event = await tasks.next() {
+                switch event {
+                case .nothing:
+                    continue
+                case .parked(let id):
+                    if inFlight.contains(id) { parked.insert(id) }
+                    while startNext(down: await batch.gate.down) {}
+                    continue
+                case .finished(let result, let unanswered):
+                    inFlight.remove(result.id)
+                    parked.remove(result.id)
+                    let done = await batch.counter.increment()
+                    batch.progress?.caseFinished(result, done: done, total: batch.total)
+                    var kept = result
+                    if !keepsWireLogs { kept.wirelog = [] }
+                    results.append(kept)
+                    if await batch.gate.observe(unanswered: unanswered, threshold: unansweredBeforeProbe),
+                        let probeBudget
+                    {
+                        // Several cases in a row reached nothing: ask once whether the target is gone.
+                        if let down = await player.probe(on: batch.group, budget: probeBudget) {
+                            await batch.gate.markDown(down)
+                            batch.progress?.targetUnreachable(
+                                down, remaining: batch.total - done - (started - results.count), afterDone: done)
+                        } else {
+                            await batch.gate.recovered()
+                        }
                     }
+                    while startNext(down: await batch.gate.down) {}
+                    if onlyWaiting() { await onlyWaitingLeft() }
                 }
-                while startNext(down: await batch.gate.down) {}
-                if onlyWaiting() { await onlyWaitingLeft() }
             }
             return results
         }
     }
 
+    /// Parked cases at a time per slot of `width`: a parked case costs the peer nothing, but its
+    /// connection stays open, so their number is bounded too.
+    static var parkedPerSlot: Int { 4 }
+
     /// Plays and judges one case, and says whether it reached nothing at all.
-    private func playOne(_ definition: CaseDefinition, group: EventLoopGroup) async -> (CaseResult, unanswered: Bool) {
-        let record = await player.play(definition, on: group)
+    private func playOne(
+        _ definition: CaseDefinition, group: EventLoopGroup, parked: (@Sendable () -> Void)? = nil
+    ) async -> (CaseResult, unanswered: Bool) {
+        let record =
+            if let parked {
+                await player.play(definition, on: group, parked: parked)
+            } else {
+                await player.play(definition, on: group)
+            }
         let unanswered = record.unreachable != nil || (!record.wasOpen && record.wasOpenHandshakeTimeout)
         return (build(definition, record), unanswered)
     }
@@ -282,6 +334,31 @@ extension SuiteRunner {
         }
         let observation = definition.slow ? Double.infinity : 0
         return max(observation, chain(definition.actions), definition.handshake?.trickle?.seconds ?? 0)
+    }
+}
+
+/// What a batch's tasks report: a case ended, or one went quiet (``CasePlayer``).
+private enum BatchEvent: Sendable {
+    case finished(CaseResult, unanswered: Bool)
+    case parked(CaseID)
+    case nothing
+}
+
+/// Whether a case parked before it ended: the first `resolve` wins.
+private actor ParkSignal {
+    private var outcome: Bool?
+    private var waiter: CheckedContinuation<Bool, Never>?
+
+    func resolve(parked: Bool) {
+        guard outcome == nil else { return }
+        outcome = parked
+        waiter?.resume(returning: parked)
+        waiter = nil
+    }
+
+    func parked() async -> Bool {
+        if let outcome { return outcome }
+        return await withCheckedContinuation { waiter = $0 }
     }
 }
 

@@ -12,6 +12,7 @@ extension Session {
     /// as under Autobahn.
     func write(_ bytes: ByteBuffer, sync: Bool) {
         guard state != .closed else { return }
+        activity &+= 1
         log.txOctets(bytes, sync: sync)
         if sync {
             handOverGathered()
@@ -33,6 +34,7 @@ extension Session {
     /// as one write, handed to the channel without joining the parts.
     func write(parts: [ByteBuffer], sync: Bool) {
         guard state != .closed else { return }
+        activity &+= 1
         log.txOctets(parts, sync: sync)
         handOverGathered()
         for part in parts { channel.write(part, promise: nil) }

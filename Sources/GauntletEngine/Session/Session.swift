@@ -47,7 +47,14 @@ final class Session {
     var growth: GrowProgress?
     /// 12.x/13.x: the message of the round trip in flight, to compare its echo with.
     var pendingRoundTrip: [UInt8]?
+    /// 12.x/13.x: the next round trip's message and compressed octets, made while the peer
+    /// works on the one in flight (`Session+Compression`).
+    var preparedRoundTrip: PreparedRoundTrip?
     var connectedAt: NIODeadline?
+    /// Called once when the case goes quiet (`Session+Parking`); `nil` once called or unwanted.
+    var parked: (@Sendable () -> Void)?
+    /// Counts reads and writes, so the quiet watch sees whether anything happened meanwhile.
+    var activity = 0
     private var finished = false
 
     init(
@@ -87,6 +94,7 @@ final class Session {
     func connectionActive() {
         connectedAt = .now()
         endpoint.clock = channel.eventLoop.now
+        watchForQuiet()
         guard role == .client else {
             endpoint.connected()
             pump()
@@ -101,6 +109,7 @@ final class Session {
 
     func bytesReceived(_ bytes: ByteBuffer) {
         guard state != .closed else { return }
+        activity &+= 1
         log.rxOctets(bytes)
         // 9.x judges an echo on its type and length only: while nothing is logged, its octets
         // need not be kept (a 16 MiB echo would otherwise cost 16 MiB and more while growing).

@@ -32,7 +32,14 @@ public struct ServerTarget: Sendable {
     /// Plays `definition` on a fresh connection. Never throws: a failed connect is a record
     /// of a connection that never opened, with the reason.
     public func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
-        var record = await playOnce(definition, on: group)
+        await play(definition, on: group, parked: {})
+    }
+
+    /// `play`, calling `parked` once the case has gone quiet (``CasePlayer``).
+    public func play(
+        _ definition: CaseDefinition, on group: EventLoopGroup, parked: @escaping @Sendable () -> Void
+    ) async -> SessionRecord {
+        var record = await playOnce(definition, on: group, parked: parked)
         if definition.healthCheck {
             record.healthCheck = await healthCheck(on: group)
         }
@@ -57,12 +64,14 @@ public struct ServerTarget: Sendable {
         return .echoed
     }
 
-    private func playOnce(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
+    private func playOnce(
+        _ definition: CaseDefinition, on group: EventLoopGroup, parked: (@Sendable () -> Void)? = nil
+    ) async -> SessionRecord {
         var lastError: (any Error)?
         for attempt in 1...connectAttempts {
             let eventLoop = group.next()
             let promise = eventLoop.makePromise(of: SessionRecord.self)
-            let bootstrap = makeBootstrap(group: eventLoop, definition: definition, promise: promise)
+            let bootstrap = makeBootstrap(group: eventLoop, definition: definition, promise: promise, parked: parked)
             do {
                 _ = try await bootstrap.connect(host: url.host, port: url.port).get()
                 return (try? await promise.futureResult.get()) ?? SessionRecord(role: .client)
@@ -89,7 +98,8 @@ public struct ServerTarget: Sendable {
     }
 
     private func makeBootstrap(
-        group: EventLoop, definition: CaseDefinition, promise: EventLoopPromise<SessionRecord>
+        group: EventLoop, definition: CaseDefinition, promise: EventLoopPromise<SessionRecord>,
+        parked: (@Sendable () -> Void)?
     ) -> ClientBootstrap {
         let handshake = self.handshake
         let timeouts = self.timeouts
@@ -110,6 +120,7 @@ public struct ServerTarget: Sendable {
                     let session = Session(
                         definition: definition, role: .client, target: handshake, timeouts: timeouts,
                         channel: channel, completion: promise)
+                    session.parked = parked
                     try channel.pipeline.syncOperations.addHandler(SessionHandler(session: session))
                 }
             }

@@ -40,7 +40,7 @@ public enum ResultBuilder {
                 behaviorReason: words.behaviorReason, closeReason: words.closeReason,
                 peerViolations: record.peerViolations.map(\.description), measurements: record.measurements,
                 error: record.unreachable.map {
-                    record.connectionError.map(ConnectionFailureWords.text) ?? $0.description
+                    record.connectionError.map(ConnectionFailureWords.text) ?? ConnectionFailureWords.unreachable($0)
                 }
                     ?? (record.wasOpen || definition.judge.mode == .handshake || judgement.isRefusalJudged
                         ? nil

@@ -34,12 +34,16 @@ public enum TerminalSummary {
                 out += caseBlock(judged, policy: policy, reportDirectory: reportDirectory, style: style) + "\n"
             }
             var reasons: [String] = []
-            for reason in unreachable.compactMap({ $0.result?.gauntlet.unreachable?.description })
+            for reason in unreachable.compactMap({
+                $0.result?.gauntlet.unreachable.map(ConnectionFailureWords.unreachable)
+            })
             where !reasons.contains(reason) {
                 reasons.append(reason)
             }
             for reason in reasons {
-                let group = unreachable.filter { $0.result?.gauntlet.unreachable?.description == reason }
+                let group = unreachable.filter {
+                    $0.result?.gauntlet.unreachable.map(ConnectionFailureWords.unreachable) == reason
+                }
                 let first = group[0].id.rawValue
                 let span = group.count == 1 ? first : "\(first) … \(group[group.count - 1].id.rawValue)"
                 out += style.red("✗") + " \(group.count) cases (\(span)) FAILED: "

@@ -1,3 +1,4 @@
+import GauntletCases
 import GauntletJudge
 import WebSocketEndpoint
 
@@ -7,7 +8,7 @@ public enum ConnectionFailureWords {
     public static func text(_ failure: ConnectionFailure) -> String {
         switch failure {
         case .unreachable(let unreachable, let attempts):
-            return unreachable.description + (attempts.map { ", after \($0) attempt(s)" } ?? "")
+            return Self.unreachable(unreachable) + (attempts.map { ", after \($0) attempt(s)" } ?? "")
         case .tls(let error):
             return "TLS error: \(error)"
         case .transport(let error):
@@ -33,6 +34,22 @@ public enum ConnectionFailureWords {
         case .clientNeverRan(let reason):
             return "the client never ran this case: \(reason)"
         }
+    }
+
+    /// An unusable target in one line, without repeating the target inside the detail.
+    public static func unreachable(_ unreachable: TargetUnreachable) -> String {
+        let what: String
+        switch unreachable.kind {
+        case .unresolvable: what = "host name does not resolve"
+        case .refused: what = "connection refused"
+        case .connectTimeout: what = "TCP connect timed out"
+        case .connectFailed: what = "TCP connect failed"
+        case .noHandshakeAnswer: what = "no answer to a plain opening handshake"
+        case .handshakeRefused: what = "a plain opening handshake was refused"
+        }
+        let (target, detail) = (unreachable.target, unreachable.detail)
+        let redundant = detail.isEmpty || detail.lowercased() == what.lowercased()
+        return redundant ? "\(target) is unreachable: \(what)" : "\(target) is unreachable: \(what) (\(detail))"
     }
 
     /// The codec's own account of what was wrong with the head follows the phase it failed in.
