@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "GauntletEngine", targets: ["GauntletEngine"]),
         .library(name: "GauntletReports", targets: ["GauntletReports"]),
         .library(name: "GauntletFuzz", targets: ["GauntletFuzz"]),
+        // The codec harnesses alone, for the libFuzzer targets that need nothing above the codec.
+        .library(name: "GauntletCodecFuzz", targets: ["GauntletCodecFuzz"]),
         // What a library author adds to a test target: `Gauntlet.testServer(url, cases:policy:)`.
         .library(name: "GauntletKit", targets: ["GauntletKit"]),
     ],
@@ -80,9 +82,16 @@ let package = Package(
             name: "GauntletReports",
             dependencies: ["GauntletCases", "GauntletJudge", "WebSocketEndpoint"]
         ),
+        // The properties the codec fuzz targets check (CodecHarness): only the codec below it, so
+        // the sanitizer build of those targets does not build the engine, NIO's sockets or TLS.
+        .target(
+            name: "GauntletCodecFuzz",
+            dependencies: ["WebSocketWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .target(
             name: "GauntletFuzz",
             dependencies: [
+                "GauntletCodecFuzz",
                 "WebSocketWire",
                 "WebSocketEndpoint",
                 "GauntletCases",

@@ -9,8 +9,8 @@
 #               sets them when they are not given
 #   GAUNTLET_FUZZ_CONFIGURATION  release (default) or debug (CI reuses its debug build)
 #
-# FuzzNetwork is built but not shipped: it needs a live server beside it, which a
-# ClusterFuzzLite or OSS-Fuzz runner does not start.
+# FuzzNetwork is not shipped: it needs a live server beside it, which a ClusterFuzzLite or
+# OSS-Fuzz runner does not start. GAUNTLET_FUZZ_NETWORK=1 builds it too (Fuzz/ci.sh does).
 SANITIZER=${SANITIZER:-address}
 if [[ -z "${SWIFTFLAGS:-}" ]]; then
     if command -v precompile_swift >/dev/null 2>&1; then
@@ -29,8 +29,15 @@ CONFIGURATION=${GAUNTLET_FUZZ_CONFIGURATION:-release}
 # The physical path: a symlinked $SRC/gauntlet must not look like another package to SwiftPM
 # (it would rebuild everything instead of reusing .build).
 cd "$(cd "$SRC/gauntlet/Fuzz" && pwd -P)"
-# shellcheck disable=SC2086  # SWIFTFLAGS is a list of flags
-swift build -c "$CONFIGURATION" $SWIFTFLAGS
+# Only the shipped targets (and FuzzNetwork when GAUNTLET_FUZZ_NETWORK=1): the codec targets
+# depend on the codec alone, so the engine, NIO's sockets and TLS (a second BoringSSL) are not
+# built with the sanitizers unless FuzzNetwork is asked for.
+PRODUCTS=(FuzzFrameDecoder FuzzUTF8 FuzzHandshake FuzzClosePayload FuzzInflate)
+[[ "${GAUNTLET_FUZZ_NETWORK:-0}" == 1 ]] && PRODUCTS+=(FuzzNetwork)
+for product in "${PRODUCTS[@]}"; do
+    # shellcheck disable=SC2086  # SWIFTFLAGS is a list of flags
+    swift build -c "$CONFIGURATION" $SWIFTFLAGS --product "$product"
+done
 # shellcheck disable=SC2086
 BIN=$(swift build -c "$CONFIGURATION" $SWIFTFLAGS --show-bin-path)
 

@@ -6,13 +6,15 @@
 // (a fuzzer build of the root package would replace the gauntlet CLI's main).
 import PackageDescription
 
-let targets = ["FuzzFrameDecoder", "FuzzUTF8", "FuzzHandshake", "FuzzClosePayload", "FuzzInflate", "FuzzNetwork"]
+// The codec targets need only the codec (GauntletCodecFuzz); FuzzNetwork drives a live server
+// through the fuzzer's executor (GauntletFuzz: the engine, NIO's sockets, TLS).
+let codecTargets = ["FuzzFrameDecoder", "FuzzUTF8", "FuzzHandshake", "FuzzClosePayload", "FuzzInflate"]
 
 let package = Package(
     name: "GauntletFuzzTargets",
     platforms: [.macOS(.v14)],
     dependencies: [.package(name: "Gauntlet", path: "..")],
-    targets: targets.map { name in
-        .executableTarget(name: name, dependencies: [.product(name: "GauntletFuzz", package: "Gauntlet")])
-    }
+    targets: codecTargets.map { name in
+        .executableTarget(name: name, dependencies: [.product(name: "GauntletCodecFuzz", package: "Gauntlet")])
+    } + [.executableTarget(name: "FuzzNetwork", dependencies: [.product(name: "GauntletFuzz", package: "Gauntlet")])]
 )

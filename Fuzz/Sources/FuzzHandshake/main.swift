@@ -1,4 +1,4 @@
-import GauntletFuzz
+import GauntletCodecFuzz
 
 /// libFuzzer entry point: traps when `CodecHarness.check(.handshake, _:)` reports a broken property.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,4 +1,4 @@
-import GauntletFuzz
+import GauntletCodecFuzz
 
 /// libFuzzer entry point: traps when `CodecHarness.check(.inflate, _:)` reports a broken property
 /// of the permessage-deflate decompressor (output limit, chunking, round trip).

@@ -254,11 +254,17 @@ public enum CodecHarness {
         }()
         switch result {
         case .success(let close):
-            if !expectedValid { problems.append("accepted an invalid close body \(Hex.short(data))") }
+            if !expectedValid { problems.append("accepted an invalid close body \(Self.hexPrefix(data))") }
             if Array(close.encode().readableBytesView) != data { problems.append("accepted body does not re-encode") }
         case .failure(let kind):
-            if expectedValid { problems.append("rejected a valid close body \(Hex.short(data)): \(kind)") }
+            if expectedValid { problems.append("rejected a valid close body \(Self.hexPrefix(data)): \(kind)") }
         }
         return problems
+    }
+
+    /// The first 16 octets in hex, for a problem's message.
+    static func hexPrefix(_ bytes: [UInt8]) -> String {
+        let digits = bytes.prefix(16).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }
+        return digits.joined() + (bytes.count > 16 ? "…" : "")
     }
 }
