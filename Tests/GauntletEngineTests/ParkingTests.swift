@@ -44,6 +44,22 @@ struct ParkingTests {
         #expect(parkedAt.isEmpty)
     }
 
+    @Test("over loopback, a server target passes the quiet case's parking on to its caller")
+    func serverTargetReportsParking() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let echo = try await EchoServer.start(group: group)
+        defer { Task { await echo.stop() } }
+        let target = try ServerTarget(url: TargetURL(parsing: echo.url))
+        // Nothing to send, nothing to answer: the case only waits for its kill timer.
+        let waiting = CaseDefinition(
+            id: "1.1.1", title: "t", rfc: "5.6", requirement: .must, actions: [.killAfter(0.6)], expect: [],
+            close: CloseExpectation(by: .tester, codes: [1000], clean: true))
+        let parked = Mutex(0)
+        let record = await target.play(waiting, on: group) { parked.withLock { $0 += 1 } }
+        #expect(record.wasOpen)
+        #expect(parked.withLock { $0 } == 1)
+    }
+
     @Test("parked cases give their slots to the next ones, within a bound")
     func parkedCasesFreeTheirSlots() async throws {
         let ids: [CaseID] = (1...6).map { CaseID("1.1.\($0)") }

@@ -286,6 +286,7 @@ public struct SuiteRunner: Sendable {
     private func playOne(
         _ definition: CaseDefinition, group: EventLoopGroup, parked: (@Sendable () -> Void)? = nil
     ) async -> (CaseResult, unanswered: Bool) {
+        // Without `parked`, the player's plain `play` (a player may not watch for quiet at all).
         let record =
             if let parked {
                 await player.play(definition, on: group, parked: parked)

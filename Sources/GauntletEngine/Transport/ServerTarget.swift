@@ -32,12 +32,19 @@ public struct ServerTarget: Sendable {
     /// Plays `definition` on a fresh connection. Never throws: a failed connect is a record
     /// of a connection that never opened, with the reason.
     public func play(_ definition: CaseDefinition, on group: EventLoopGroup) async -> SessionRecord {
-        await play(definition, on: group, parked: {})
+        await playCase(definition, on: group, parked: nil)
     }
 
     /// `play`, calling `parked` once the case has gone quiet (``CasePlayer``).
     public func play(
         _ definition: CaseDefinition, on group: EventLoopGroup, parked: @escaping @Sendable () -> Void
+    ) async -> SessionRecord {
+        await playCase(definition, on: group, parked: parked)
+    }
+
+    /// Without `parked` the session does not watch for quiet at all.
+    private func playCase(
+        _ definition: CaseDefinition, on group: EventLoopGroup, parked: (@Sendable () -> Void)?
     ) async -> SessionRecord {
         var record = await playOnce(definition, on: group, parked: parked)
         if definition.healthCheck {
